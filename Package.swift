@@ -1,0 +1,115 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "StoreDesk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "BotServer", targets: ["BotServer"]),
+        .library(name: "WeComAdapter", targets: ["WeComAdapter"]),
+        .library(name: "Categories", targets: ["Categories"]),
+        .library(name: "Escalation", targets: ["Escalation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // The WeCom protocol and nothing else: crypto, callback decoding, passive replies, API client.
+        .target(
+            name: "WeComAdapter",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Understanding a question: categories, knowledge base, matching, the answer decision.
+        .target(
+            name: "Categories",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // What people do: hand-over policy, tickets, routing, SLA (thin until the escalation issue).
+        .target(
+            name: "Escalation",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift")
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The executable that wires the modules: HTTP, storage, workers, configuration, CLI.
+        .executableTarget(
+            name: "BotServer",
+            dependencies: [
+                "WeComAdapter", "Categories", "Escalation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A fake WeCom API (gettoken, message/send, user/get, department/list) for the tests.
+        .target(
+            name: "FakeWeCom",
+            dependencies: [
+                "WeComAdapter",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/FakeWeCom",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WeComAdapterTests",
+            dependencies: ["WeComAdapter", "FakeWeCom"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CategoriesTests",
+            dependencies: ["Categories"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EscalationTests",
+            dependencies: ["Escalation"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BotServerTests",
+            dependencies: [
+                "BotServer", "FakeWeCom", "WeComAdapter", "Categories",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

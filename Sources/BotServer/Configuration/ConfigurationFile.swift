@@ -1,0 +1,47 @@
+import Foundation
+import Yams
+
+/// The shape of `Config/storedesk.yaml`; every field is optional.
+struct ConfigurationFile: Decodable {
+    struct Server: Decodable {
+        var host: String?
+        var port: Int?
+    }
+    struct Bot: Decodable {
+        struct Replies: Decodable {
+            var noConfidentAnswer: String?
+            var nonText: String?
+        }
+        var answerMinimumScore: Double?
+        var answerMinimumMargin: Double?
+        var replies: Replies?
+    }
+    struct Outbox: Decodable {
+        var initialBackoffSeconds: Double?
+        var maxBackoffSeconds: Double?
+        var rateLimitBackoffSeconds: Double?
+        var apiAttempts: Int?
+        var apiInitialBackoffSeconds: Double?
+    }
+    struct WeCom: Decodable {
+        var apiBase: String?
+    }
+
+    var server: Server?
+    var logLevel: String?
+    var bot: Bot?
+    var outbox: Outbox?
+    var wecom: WeCom?
+
+    /// The file's settings; an absent file means all defaults.
+    static func load(from url: URL) throws(ConfigurationError) -> ConfigurationFile {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            return ConfigurationFile()
+        }
+        do {
+            return try YAMLDecoder().decode(ConfigurationFile.self, from: data)
+        } catch {
+            throw ConfigurationError("\(url.path) is not valid: \(error)")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import GRDB
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `/healthz` (the process serves), `/readyz` (database and workers up) and `/metrics`.
+struct HealthController<Context: RequestContext> {
+    let database: AppDatabase
+    let readiness: Readiness
+    let metrics: ServerMetrics
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("healthz", use: health)
+        router.get("readyz", use: ready)
+        router.get("metrics", use: exposition)
+    }
+
+    @Sendable func health(_ request: Request, context: Context) async throws -> String {
+        "ok\n"
+    }
+
+    @Sendable func ready(_ request: Request, context: Context) async throws -> String {
+        do {
+            _ = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        } catch {
+            context.logger.error("Readiness: database unavailable", metadata: ["error": "\(error)"])
+            throw APIError(.serviceUnavailable, "the database is unavailable")
+        }
+        let missing = await readiness.missing
+        guard missing.isEmpty else {
+            throw APIError(.serviceUnavailable, "workers not running: " + missing.sorted().joined(separator: ", "))
+        }
+        return "ready\n"
+    }
+
+    @Sendable func exposition(_ request: Request, context: Context) async throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+    }
+}

@@ -1,0 +1,64 @@
+import Categories
+import Escalation
+import Foundation
+import GRDB
+
+/// The server's one SQLite database: WAL mode with `synchronous=NORMAL`, migrated at start.
+///
+/// Each module registers its own migrations; the server owns the inbox and outbox.
+struct AppDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) `storedesk.sqlite` in `directory` and migrates it.
+    static func open(in directory: URL) throws -> AppDatabase {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // WAL (DatabasePool's default) with NORMAL: an acknowledged write survives a process crash.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        configuration.busyMode = .timeout(5)
+        let pool = try DatabasePool(path: directory.appendingPathComponent("storedesk.sqlite").path, configuration: configuration)
+        return try AppDatabase(writer: pool)
+    }
+
+    init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("server.v1.inbox-outbox") { db in
+            try db.create(table: InboxRecord.databaseTableName) { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("dedupe_key", .text).notNull().unique()
+                table.column("user_id", .text).notNull()
+                table.column("xml", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("attempts", .integer).notNull().defaults(to: 0)
+                table.column("last_error", .text)
+                table.column("received_at", .datetime).notNull()
+                table.column("processed_at", .datetime)
+            }
+            try db.create(index: "inbox_pending", on: InboxRecord.databaseTableName, columns: ["status", "user_id", "id"])
+            try db.create(table: OutboxRecord.databaseTableName) { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("inbox_id", .integer).references(InboxRecord.databaseTableName, onDelete: .setNull)
+                table.column("user_id", .text).notNull()
+                table.column("payload", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("attempts", .integer).notNull().defaults(to: 0)
+                table.column("next_attempt_at", .datetime).notNull()
+                table.column("last_errcode", .integer)
+                table.column("last_error", .text)
+                table.column("wecom_msgid", .text)
+                table.column("created_at", .datetime).notNull()
+                table.column("sent_at", .datetime)
+            }
+            try db.create(index: "outbox_pending", on: OutboxRecord.databaseTableName, columns: ["status", "user_id", "id"])
+        }
+        CategoriesSchema.registerMigrations(in: &migrator)
+        return migrator
+    }
+}

@@ -1,0 +1,102 @@
+import Categories
+import Foundation
+import GRDB
+import WeComAdapter
+
+/// The SQLite-backed inbox and outbox.
+struct DatabaseMessageStore: MessageStore {
+    let database: AppDatabase
+
+    func accept(dedupeKey: String, userID: String, xml: String, receivedAt: Date) async throws -> Bool {
+        try await database.writer.write { db in
+            var record = InboxRecord(
+                dedupeKey: dedupeKey, userID: userID, xml: xml, status: .pending, attempts: 0, receivedAt: receivedAt)
+            try record.insert(db, onConflict: .ignore)
+            return db.changesCount > 0
+        }
+    }
+
+    func usersWithPendingMessages() async throws -> [String] {
+        try await database.writer.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT user_id FROM inbox WHERE status = 'pending' GROUP BY user_id ORDER BY MIN(id)")
+        }
+    }
+
+    func nextPendingMessage(of userID: String) async throws -> InboxRecord? {
+        try await database.writer.read { db in
+            try InboxRecord.filter(Column("status") == InboxRecord.Status.pending.rawValue && Column("user_id") == userID)
+                .order(Column("id")).fetchOne(db)
+        }
+    }
+
+    func complete(_ inboxID: Int64, replies: [OutgoingMessage], unanswered: UnansweredQuestion?, now: Date) async throws {
+        try await database.writer.write { db in
+            for reply in replies {
+                var record = try OutboxRecord(inboxID: inboxID, message: reply, now: now)
+                try record.insert(db)
+            }
+            if var unanswered {
+                try unanswered.insert(db, onConflict: .ignore)
+            }
+            try db.execute(
+                sql: "UPDATE inbox SET status = 'processed', processed_at = ?, attempts = attempts + 1 WHERE id = ?",
+                arguments: [now, inboxID])
+        }
+    }
+
+    func recordFailure(of inboxID: Int64, error: String, giveUp: Bool) async throws {
+        try await database.writer.write { db in
+            try db.execute(
+                sql: "UPDATE inbox SET attempts = attempts + 1, last_error = ?, status = ? WHERE id = ?",
+                arguments: [error, giveUp ? "failed" : "pending", inboxID])
+        }
+    }
+
+    func dueOutbox(now: Date, limit: Int) async throws -> [OutboxRecord] {
+        try await database.writer.read { db in
+            try OutboxRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM outbox WHERE id IN (
+                        SELECT MIN(id) FROM outbox WHERE status = 'pending' GROUP BY user_id
+                    ) AND next_attempt_at <= ? ORDER BY id LIMIT ?
+                    """,
+                arguments: [now, limit])
+        }
+    }
+
+    func nextOutboxDue() async throws -> Date? {
+        try await database.writer.read { db in
+            try Date.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
+        }
+    }
+
+    func markSent(_ outboxID: Int64, weComMessageID: String?, now: Date) async throws {
+        try await database.writer.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET status = 'sent', sent_at = ?, wecom_msgid = ?, attempts = attempts + 1 WHERE id = ?",
+                arguments: [now, weComMessageID, outboxID])
+        }
+    }
+
+    func scheduleRetry(_ outboxID: Int64, at date: Date, errcode: Int?, error: String) async throws {
+        try await database.writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_errcode = ?, last_error = ?
+                    WHERE id = ?
+                    """,
+                arguments: [date, errcode, error, outboxID])
+        }
+    }
+
+    func markFailed(_ outboxID: Int64, errcode: Int?, error: String) async throws {
+        try await database.writer.write { db in
+            try db.execute(
+                sql:
+                    "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_errcode = ?, last_error = ? WHERE id = ?",
+                arguments: [errcode, error, outboxID])
+        }
+    }
+}

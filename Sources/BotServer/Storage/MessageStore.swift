@@ -1,0 +1,26 @@
+import Categories
+import Foundation
+import WeComAdapter
+
+/// The durable inbox and outbox: what has been accepted from WeCom and what is still to be sent.
+protocol MessageStore: Sendable {
+    /// Stores an accepted callback unless its dedupe key is already stored.
+    /// - Returns: false for a redelivery.
+    func accept(dedupeKey: String, userID: String, xml: String, receivedAt: Date) async throws -> Bool
+    /// Associates with messages still to be handled, oldest first.
+    func usersWithPendingMessages() async throws -> [String]
+    /// The associate's oldest message still to be handled.
+    func nextPendingMessage(of userID: String) async throws -> InboxRecord?
+    /// Marks a message handled and queues its replies (and an unanswered question), in one transaction.
+    func complete(_ inboxID: Int64, replies: [OutgoingMessage], unanswered: UnansweredQuestion?, now: Date) async throws
+    /// Records a failed attempt to handle a message; `giveUp` marks it failed for a person to look at.
+    func recordFailure(of inboxID: Int64, error: String, giveUp: Bool) async throws
+
+    /// For each associate, the oldest unsent message if it is due: later ones wait so order holds.
+    func dueOutbox(now: Date, limit: Int) async throws -> [OutboxRecord]
+    /// When the next pending outbox message falls due, if any.
+    func nextOutboxDue() async throws -> Date?
+    func markSent(_ outboxID: Int64, weComMessageID: String?, now: Date) async throws
+    func scheduleRetry(_ outboxID: Int64, at: Date, errcode: Int?, error: String) async throws
+    func markFailed(_ outboxID: Int64, errcode: Int?, error: String) async throws
+}

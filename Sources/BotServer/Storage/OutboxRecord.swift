@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import WeComAdapter
+
+/// A message waiting to be sent to an associate, kept until WeCom has taken it.
+struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "outbox"
+
+    enum Status: String, Codable, Sendable {
+        case pending
+        case sent
+        /// WeCom refused it for good (configuration, payload or recipient); `lastErrcode` says why.
+        case failed
+    }
+
+    var id: Int64?
+    /// The message this answers, if any.
+    var inboxID: Int64?
+    var userID: String
+    /// The `OutgoingMessage`, as JSON.
+    var payload: String
+    var status: Status
+    var attempts: Int
+    var nextAttemptAt: Date
+    var lastErrcode: Int?
+    var lastError: String?
+    var weComMessageID: String?
+    var createdAt: Date
+    var sentAt: Date?
+
+    init(inboxID: Int64?, message: OutgoingMessage, now: Date) throws {
+        self.inboxID = inboxID
+        self.userID = message.toUsers.joined(separator: "|")
+        self.payload = String(decoding: try JSONEncoder().encode(message), as: UTF8.self)
+        self.status = .pending
+        self.attempts = 0
+        self.nextAttemptAt = now
+        self.createdAt = now
+    }
+
+    /// The message to send.
+    func message() throws -> OutgoingMessage {
+        try JSONDecoder().decode(OutgoingMessage.self, from: Data(payload.utf8))
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, payload, status, attempts
+        case inboxID = "inbox_id"
+        case userID = "user_id"
+        case nextAttemptAt = "next_attempt_at"
+        case lastErrcode = "last_errcode"
+        case lastError = "last_error"
+        case weComMessageID = "wecom_msgid"
+        case createdAt = "created_at"
+        case sentAt = "sent_at"
+    }
+}

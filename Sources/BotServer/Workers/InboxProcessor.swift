@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import WeComAdapter
+
+/// Handles accepted messages: one associate's in the order they arrived, different associates'
+/// concurrently, so an associate whose message cannot be handled holds up only themselves.
+///
+/// At start it picks up every message accepted but not yet handled (after a crash or restart).
+final class InboxProcessor: Service, Sendable {
+    private let store: any MessageStore
+    private let engine: ConversationEngine
+    private let outboxSignal: WorkSignal
+    private let logger: Logger
+    private let lanes = Lanes()
+    private let users: AsyncStream<String>
+    private let usersContinuation: AsyncStream<String>.Continuation
+    /// Attempts at one message before it is set aside as failed.
+    private let maxAttempts = 5
+
+    init(store: any MessageStore, engine: ConversationEngine, outboxSignal: WorkSignal, logger: Logger) {
+        self.store = store
+        self.engine = engine
+        self.outboxSignal = outboxSignal
+        self.logger = logger
+        (users, usersContinuation) = AsyncStream.makeStream(of: String.self)
+    }
+
+    /// Tells the processor that `userID` has a new message.
+    func submit(_ userID: String) {
+        usersContinuation.yield(userID)
+    }
+
+    func run() async throws {
+        for user in try await store.usersWithPendingMessages() {
+            logger.info("Resuming unprocessed messages", metadata: ["user": "\(user)"])
+            submit(user)
+        }
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for await user in users {
+                    guard await lanes.begin(user) else { continue }
+                    group.addTask { await self.drain(user) }
+                }
+            }
+        } onGracefulShutdown: {
+            self.usersContinuation.finish()
+        }
+    }
+
+    /// Handles the associate's pending messages in order until none is left.
+    private func drain(_ user: String) async {
+        repeat {
+            while !Task.isCancelled, let record = await nextMessage(of: user) {
+                await handle(record)
+            }
+        } while await lanes.finish(user) == .again
+    }
+
+    private func nextMessage(of user: String) async -> InboxRecord? {
+        do {
+            return try await store.nextPendingMessage(of: user)
+        } catch {
+            logger.error("Cannot read the inbox", metadata: ["user": "\(user)", "error": "\(error)"])
+            try? await Task.sleep(for: .seconds(1))
+            return nil
+        }
+    }
+
+    private func handle(_ record: InboxRecord) async {
+        guard let id = record.id else { return }
+        let metadata: Logger.Metadata = ["inbox": "\(id)", "key": "\(record.dedupeKey)", "user": "\(record.userID)"]
+        do {
+            let message = try CallbackMessage(xml: record.xml)
+            let now = Date()
+            let outcome = engine.respond(to: message, messageKey: record.dedupeKey, now: now)
+            let replies = outcome.replies.flatMap { reply in
+                TextSplitter.split(reply, maxBytes: OutgoingMessage.maxTextBytes).map {
+                    OutgoingMessage.text($0, to: message.fromUser)
+                }
+            }
+            try await store.complete(id, replies: replies, unanswered: outcome.unanswered, now: now)
+            logger.info(
+                "Handled message",
+                metadata: metadata.merging(
+                    ["replies": "\(replies.count)", "unanswered": "\(outcome.unanswered != nil)"]) { $1 })
+            if !replies.isEmpty { await outboxSignal.notify() }
+        } catch {
+            let giveUp = record.attempts + 1 >= maxAttempts
+            logger.error(
+                giveUp ? "Giving up on a message; it stays in the inbox as failed" : "Cannot handle message; will retry",
+                metadata: metadata.merging(["error": "\(error)", "attempt": "\(record.attempts + 1)"]) { $1 })
+            try? await store.recordFailure(of: id, error: "\(error)", giveUp: giveUp)
+            if !giveUp {
+                try? await Task.sleep(for: .milliseconds(200 << min(record.attempts, 6)))
+            }
+        }
+    }
+
+    /// Which associates are being handled, so that each has at most one lane.
+    private actor Lanes {
+        enum Next { case again, done }
+        private var running: Set<String> = []
+        private var rerun: Set<String> = []
+
+        /// True when a lane must start; false when one runs already (it will look again).
+        func begin(_ user: String) -> Bool {
+            if running.contains(user) {
+                rerun.insert(user)
+                return false
+            }
+            running.insert(user)
+            return true
+        }
+
+        func finish(_ user: String) -> Next {
+            if rerun.remove(user) != nil { return .again }
+            running.remove(user)
+            return .done
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// The id of a category, such as `order` or `logistics`.
+public struct CategoryID: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+}
+
+/// A bucket of questions (订单问题, 物流问题, …) and the team its hand-overs go to.
+public struct Category: Sendable, Equatable, Codable, Identifiable {
+    public var id: CategoryID
+    /// The name associates see.
+    public var name: String
+    public var description: String
+    /// Words that point to this category even when no entry matches.
+    public var keywords: [String]
+    /// The support team that takes this category's hand-overs.
+    public var team: String?
+
+    public init(id: CategoryID, name: String, description: String = "", keywords: [String] = [], team: String? = nil) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.keywords = keywords
+        self.team = team
+    }
+
+    enum CodingKeys: String, CodingKey { case id, name, description, keywords, team }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(CategoryID.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        description = try container.decodeIfPresent(String.self, forKey: .description) ?? ""
+        keywords = try container.decodeIfPresent([String].self, forKey: .keywords) ?? []
+        team = try container.decodeIfPresent(String.self, forKey: .team)
+    }
+}

@@ -1,0 +1,59 @@
+/// The id of a knowledge-base entry, such as `logistics-003`.
+public struct KnowledgeEntryID: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral
+{
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+}
+
+/// One question the knowledge base can answer: the standard question, other ways associates ask
+/// it, and HQ's answer.
+public struct KnowledgeEntry: Sendable, Equatable, Codable, Identifiable {
+    /// Whether associates get this entry's answer.
+    public enum Status: String, Sendable, Codable {
+        case draft
+        case published
+    }
+
+    public var id: KnowledgeEntryID
+    public var category: CategoryID
+    /// The standard question.
+    public var question: String
+    /// Similar phrasings of the same question.
+    public var similar: [String]
+    public var answer: String
+    public var status: Status
+
+    public init(
+        id: KnowledgeEntryID, category: CategoryID, question: String, similar: [String] = [], answer: String,
+        status: Status = .published
+    ) {
+        self.id = id
+        self.category = category
+        self.question = question
+        self.similar = similar
+        self.answer = answer
+        self.status = status
+    }
+
+    /// The standard question followed by the similar phrasings.
+    public var phrasings: [String] { [question] + similar }
+
+    enum CodingKeys: String, CodingKey { case id, category, question, similar, answer, status }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(KnowledgeEntryID.self, forKey: .id)
+        category = try container.decode(CategoryID.self, forKey: .category)
+        question = try container.decode(String.self, forKey: .question)
+        similar = try container.decodeIfPresent([String].self, forKey: .similar) ?? []
+        answer = try container.decode(String.self, forKey: .answer)
+        status = try container.decodeIfPresent(Status.self, forKey: .status) ?? .published
+    }
+}

@@ -1,0 +1,254 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// Calls the WeCom server API for one app: `message/send`, `update_template_card`, `user/get`,
+/// `department/list`.
+///
+/// The access token is cached and refreshed before it expires, by one caller at a time. A call that
+/// WeCom answers with 40014/42001 refreshes the token and is tried once more; -1, 45033, HTTP 5xx and
+/// network errors are retried with backoff per `RetryPolicy`; what still fails is thrown as a
+/// `WeComAPIError` that says whether a later retry can help.
+public final class WeComAPIClient: Sendable {
+    public let configuration: WeComAPIConfiguration
+    private let httpClient: HTTPClient
+    private let logger: Logger
+    private let tokens: AccessTokenCache
+
+    public init(configuration: WeComAPIConfiguration, httpClient: HTTPClient = .shared, logger: Logger) {
+        self.configuration = configuration
+        self.httpClient = httpClient
+        self.logger = logger
+        let fetcher = TokenFetcher(configuration: configuration, httpClient: httpClient)
+        self.tokens = AccessTokenCache { () async throws(WeComAPIError) -> AccessToken in
+            try await fetcher.fetch()
+        }
+    }
+
+    /// Sends a message to members (`POST /cgi-bin/message/send`).
+    @discardableResult
+    public func send(_ message: OutgoingMessage) async throws(WeComAPIError) -> MessageSendResult {
+        let request = MessageSendRequest(message: message, agentID: configuration.agentID)
+        let response: MessageSendResponse = try await call(
+            "/cgi-bin/message/send", body: try encode(request, path: "/cgi-bin/message/send"))
+        return MessageSendResult(
+            messageID: response.msgid,
+            invalidUsers: (response.invaliduser ?? "").split(separator: "|").map(String.init),
+            responseCode: response.response_code)
+    }
+
+    /// Greys out the buttons of a sent card for `userIDs`, showing `replaceName`
+    /// (`POST /cgi-bin/message/update_template_card`). `responseCode` is single-use.
+    public func updateTemplateCard(responseCode: String, userIDs: [String], replaceName: String) async throws(WeComAPIError) {
+        let request = UpdateTemplateCardRequest(
+            userids: userIDs, agentid: configuration.agentID, response_code: responseCode,
+            button: .init(replace_name: replaceName))
+        let path = "/cgi-bin/message/update_template_card"
+        let _: WeComStatus = try await call(path, body: try encode(request, path: path))
+    }
+
+    /// A member of the directory (`GET /cgi-bin/user/get`).
+    public func user(id userID: String) async throws(WeComAPIError) -> WeComUser {
+        try await call("/cgi-bin/user/get", query: [("userid", userID)])
+    }
+
+    /// The departments visible to the app, below `rootID` or all of them (`GET /cgi-bin/department/list`).
+    public func departments(rootID: Int? = nil) async throws(WeComAPIError) -> [WeComDepartment] {
+        let response: DepartmentListResponse = try await call(
+            "/cgi-bin/department/list", query: rootID.map { [("id", String($0))] } ?? [])
+        return response.department
+    }
+
+    // MARK: - Calls
+
+    private func call<Response: Decodable>(
+        _ path: String, query: [(String, String)] = [], body: Data? = nil
+    ) async throws(WeComAPIError) -> Response {
+        var attempt = 1
+        var tokenRefreshed = false
+        while true {
+            do throws(WeComAPIError) {
+                return try await callOnce(path, query: query, body: body)
+            } catch {
+                if error.kind == .tokenRejected, !tokenRefreshed {
+                    tokenRefreshed = true
+                    logger.info(
+                        "WeCom rejected the access token; refreshing",
+                        metadata: ["path": "\(path)", "errcode": "\(error.errcode ?? 0)"])
+                    continue
+                }
+                guard error.kind == .transient, attempt < configuration.retryPolicy.maxAttempts else { throw error }
+                let delay = configuration.retryPolicy.backoff(afterAttempt: attempt)
+                logger.warning(
+                    "WeCom call failed; retrying",
+                    metadata: ["path": "\(path)", "attempt": "\(attempt)", "error": "\(error.message)", "delay": "\(delay)"])
+                do {
+                    try await Task.sleep(for: delay)
+                } catch {
+                    throw WeComAPIError(kind: .transient, errcode: nil, message: "cancelled", path: path)
+                }
+                attempt += 1
+            }
+        }
+    }
+
+    private func callOnce<Response: Decodable>(
+        _ path: String, query: [(String, String)], body: Data?
+    ) async throws(WeComAPIError) -> Response {
+        let token = try await tokens.token()
+        let url = WeComHTTP.url(configuration.baseURL, path, query: [("access_token", token)] + query)
+        let buffer = try await WeComHTTP.perform(
+            httpClient, url: url, path: path, body: body, timeout: configuration.requestTimeout)
+        do {
+            try WeComHTTP.checkStatus(buffer, path: path)
+        } catch {
+            if error.kind == .tokenRejected { await tokens.invalidate(token) }
+            throw error
+        }
+        return try WeComHTTP.decode(Response.self, from: buffer, path: path)
+    }
+
+    private func encode(_ value: some Encodable, path: String) throws(WeComAPIError) -> Data {
+        do {
+            return try JSONEncoder().encode(value)
+        } catch {
+            throw WeComAPIError(kind: .invalidPayload, errcode: nil, message: "cannot encode: \(error)", path: path)
+        }
+    }
+}
+
+/// Fetches access tokens with `gettoken`; holds the secret, which never reaches a log.
+private struct TokenFetcher: Sendable {
+    let configuration: WeComAPIConfiguration
+    let httpClient: HTTPClient
+
+    func fetch() async throws(WeComAPIError) -> AccessToken {
+        let path = "/cgi-bin/gettoken"
+        let url = WeComHTTP.url(
+            configuration.baseURL, path, query: [("corpid", configuration.corpID), ("corpsecret", configuration.secret)])
+        let buffer = try await WeComHTTP.perform(
+            httpClient, url: url, path: path, body: nil, timeout: configuration.requestTimeout)
+        try WeComHTTP.checkStatus(buffer, path: path)
+        let response = try WeComHTTP.decode(TokenResponse.self, from: buffer, path: path)
+        let lifetime = Duration.seconds(response.expires_in ?? 7200)
+        let usable = max(lifetime - configuration.tokenRefreshMargin, lifetime / 2)
+        return AccessToken(value: response.access_token, refreshAt: .now + usable)
+    }
+}
+
+/// The HTTP mechanics shared by API calls and token fetches.
+enum WeComHTTP {
+    /// WeCom answers are small; anything bigger is not WeCom.
+    static let maxResponseBytes = 4 << 20
+
+    static func url(_ base: String, _ path: String, query: [(String, String)]) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+?/#")
+        let encoded = query.map { name, value in
+            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
+        }
+        return base + path + (encoded.isEmpty ? "" : "?" + encoded.joined(separator: "&"))
+    }
+
+    static func perform(
+        _ client: HTTPClient, url: String, path: String, body: Data?, timeout: Duration
+    ) async throws(WeComAPIError) -> ByteBuffer {
+        var request = HTTPClientRequest(url: url)
+        if let body {
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let milliseconds = Int64(timeout / .milliseconds(1))
+        do {
+            let response = try await client.execute(request, timeout: .milliseconds(milliseconds))
+            let buffer = try await response.body.collect(upTo: maxResponseBytes)
+            if response.status.code >= 500 {
+                throw WeComAPIError(kind: .transient, errcode: nil, message: "HTTP \(response.status.code)", path: path)
+            }
+            guard (200..<300).contains(response.status.code) else {
+                throw WeComAPIError(kind: .unexpected, errcode: nil, message: "HTTP \(response.status.code)", path: path)
+            }
+            return buffer
+        } catch let error as WeComAPIError {
+            throw error
+        } catch {
+            throw WeComAPIError(kind: .transient, errcode: nil, message: "network: \(error)", path: path)
+        }
+    }
+
+    /// Throws the classified error when the body carries a non-zero errcode.
+    static func checkStatus(_ buffer: ByteBuffer, path: String) throws(WeComAPIError) {
+        let status = try decode(WeComStatus.self, from: buffer, path: path)
+        guard let errcode = status.errcode, errcode != 0 else { return }
+        throw WeComAPIError(
+            kind: WeComAPIError.kind(ofErrcode: errcode), errcode: errcode, message: status.errmsg ?? "", path: path)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer, path: String) throws(WeComAPIError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: buffer)
+        } catch {
+            throw WeComAPIError(kind: .unexpected, errcode: nil, message: "unreadable response: \(error)", path: path)
+        }
+    }
+}
+
+// MARK: - Wire formats (WeCom's own field names)
+
+struct WeComStatus: Decodable {
+    var errcode: Int?
+    var errmsg: String?
+}
+
+struct TokenResponse: Decodable {
+    var access_token: String
+    var expires_in: Int?
+}
+
+struct MessageSendResponse: Decodable {
+    var msgid: String?
+    var invaliduser: String?
+    var response_code: String?
+}
+
+struct DepartmentListResponse: Decodable {
+    var department: [WeComDepartment]
+}
+
+struct UpdateTemplateCardRequest: Encodable {
+    struct Button: Encodable { var replace_name: String }
+    var userids: [String]
+    var agentid: Int
+    var response_code: String
+    var button: Button
+}
+
+struct MessageSendRequest: Encodable {
+    struct Content: Encodable { var content: String }
+    var touser: String
+    var msgtype: String
+    var agentid: Int
+    var text: Content?
+    var markdown: Content?
+    var template_card: TemplateCard?
+
+    init(message: OutgoingMessage, agentID: Int) {
+        touser = message.toUsers.joined(separator: "|")
+        agentid = agentID
+        switch message.body {
+        case .text(let content):
+            msgtype = "text"
+            text = Content(content: content)
+        case .markdown(let content):
+            msgtype = "markdown"
+            markdown = Content(content: content)
+        case .templateCard(let card):
+            msgtype = "template_card"
+            template_card = card
+        }
+    }
+}
