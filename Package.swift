@@ -84,6 +84,8 @@ let package = Package(
             dependencies: [
                 "WeComAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             path: "Tests/FakeWeCom",
             swiftSettings: swiftSettings

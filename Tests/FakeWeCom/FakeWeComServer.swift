@@ -1,0 +1,131 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOFoundationCompat
+
+/// A fake WeCom API on a real local socket: gettoken, message/send, update_template_card,
+/// user/get and department/list, answering with WeCom's error codes.
+///
+/// ```swift
+/// let wecom = try await FakeWeComServer.start()
+/// defer { Task { await wecom.stop() } }
+/// // point the client or the server at wecom.baseURL
+/// ```
+public final class FakeWeComServer: Sendable {
+    public let state: FakeWeComState
+    /// `http://127.0.0.1:<port>`.
+    public let baseURL: String
+    private let task: Task<Void, any Error>
+
+    private init(state: FakeWeComState, baseURL: String, task: Task<Void, any Error>) {
+        self.state = state
+        self.baseURL = baseURL
+        self.task = task
+    }
+
+    /// Starts the fake on a free port.
+    public static func start(
+        corpID: String = "wwfakecorp000001", secret: String = "fake-secret", agentID: Int = 1_000_002
+    ) async throws -> FakeWeComServer {
+        let state = FakeWeComState(corpID: corpID, secret: secret, agentID: agentID)
+        let router = Router()
+        addRoutes(to: router, state: state)
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            logger: {
+                var logger = Logger(label: "FakeWeCom")
+                logger.logLevel = .warning
+                return logger
+            }()
+        )
+        let task = Task { try await app.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            task.cancel()
+            throw FakeWeComError.didNotStart
+        }
+        return FakeWeComServer(state: state, baseURL: "http://127.0.0.1:\(port)", task: task)
+    }
+
+    /// Stops the server.
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+
+    private static func addRoutes(to router: Router<BasicRequestContext>, state: FakeWeComState) {
+        router.get("cgi-bin/gettoken") { request, _ in
+            if let fault = await state.takeFault("/cgi-bin/gettoken") { return respond(fault) }
+            try await Task.sleep(for: await state.gettokenDelay)
+            let query = request.uri.queryParameters
+            return json(
+                await state.issueToken(
+                    corpID: query["corpid"].map(String.init) ?? "", secret: query["corpsecret"].map(String.init) ?? ""))
+        }
+        for path in ["cgi-bin/message/send", "cgi-bin/message/update_template_card"] {
+            router.post(RouterPath(path)) { request, _ in
+                let fullPath = "/" + path
+                if path.hasSuffix("send") { await state.noteSendAttempt() }
+                let body = try await request.body.collect(upTo: 1 << 20)
+                if let fault = await state.takeFault(fullPath) { return respond(fault) }
+                if let error = await state.checkToken(request.uri.queryParameters["access_token"].map(String.init)) {
+                    return json(error)
+                }
+                guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
+                    return json(["errcode": 47001, "errmsg": "data format error"])
+                }
+                return json(await state.acceptSend(path: fullPath, json: sendable(object)))
+            }
+        }
+        router.get("cgi-bin/user/get") { request, _ in
+            if let fault = await state.takeFault("/cgi-bin/user/get") { return respond(fault) }
+            if let error = await state.checkToken(request.uri.queryParameters["access_token"].map(String.init)) {
+                return json(error)
+            }
+            return json(await state.user(request.uri.queryParameters["userid"].map(String.init)))
+        }
+        router.get("cgi-bin/department/list") { request, _ in
+            if let fault = await state.takeFault("/cgi-bin/department/list") { return respond(fault) }
+            if let error = await state.checkToken(request.uri.queryParameters["access_token"].map(String.init)) {
+                return json(error)
+            }
+            return json(await state.departmentList(root: request.uri.queryParameters["id"].flatMap { Int($0) }))
+        }
+    }
+
+    private static func respond(_ fault: FakeWeComState.Fault) -> Response {
+        switch fault {
+        case .errcode(let code): json(["errcode": code, "errmsg": "injected fault"])
+        case .httpStatus(let status): Response(status: .init(code: status))
+        }
+    }
+
+    private static func json(_ object: [String: any Sendable]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// JSONSerialization's values, which are Sendable in practice, typed so.
+    private static func sendable(_ object: [String: Any]) -> [String: any Sendable] {
+        object.mapValues { value in
+            switch value {
+            case let dictionary as [String: Any]: sendable(dictionary)
+            case let string as String: string
+            case let number as NSNumber: number.intValue
+            default: "\(value)"
+            }
+        }
+    }
+}
+
+public enum FakeWeComError: Error {
+    case didNotStart
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// What the fake WeCom API knows and has seen: tokens, the directory, sent messages, faults.
+public actor FakeWeComState {
+    /// A failure to answer with instead of the real response.
+    public enum Fault: Sendable, Equatable {
+        case errcode(Int)
+        case httpStatus(Int)
+    }
+
+    /// A message/send or update_template_card request the fake accepted.
+    public struct Sent: Sendable {
+        public var path: String
+        public var json: [String: any Sendable]
+        public var touser: String? { json["touser"] as? String }
+        public var msgtype: String? { json["msgtype"] as? String }
+        /// The content of a text or markdown message.
+        public var content: String? {
+            guard let msgtype, let body = json[msgtype] as? [String: any Sendable] else { return nil }
+            return body["content"] as? String
+        }
+    }
+
+    public let corpID: String
+    public let secret: String
+    public let agentID: Int
+    public var users: [[String: any Sendable]]
+    public var departments: [[String: any Sendable]]
+
+    public private(set) var gettokenCount = 0
+    public private(set) var sent: [Sent] = []
+    /// Calls of message/send, accepted or not.
+    public private(set) var sendAttempts = 0
+    private var tokens: [String: Bool] = [:]  // token → still valid
+    private var faults: [String: [Fault]] = [:]
+    /// How long gettoken takes, so that concurrent refreshes would overlap.
+    public var gettokenDelay: Duration = .milliseconds(50)
+
+    public init(corpID: String, secret: String, agentID: Int) {
+        self.corpID = corpID
+        self.secret = secret
+        self.agentID = agentID
+        self.users = [
+            ["userid": "zhangsan", "name": "张三", "department": [21], "main_department": 21],
+            ["userid": "lisi", "name": "李四", "department": [22], "main_department": 22],
+            ["userid": "wangwu", "name": "王五", "department": [31], "main_department": 31],
+        ]
+        self.departments = [
+            ["id": 1, "name": "总公司", "parentid": 0],
+            ["id": 2, "name": "华东区", "parentid": 1],
+            ["id": 3, "name": "华南区", "parentid": 1],
+            ["id": 21, "name": "上海南京路店", "parentid": 2],
+            ["id": 22, "name": "杭州西湖店", "parentid": 2],
+            ["id": 31, "name": "广州天河店", "parentid": 3],
+        ]
+    }
+
+    /// Makes the next `count` calls of `path` fail with `fault`.
+    public func inject(_ fault: Fault, on path: String, count: Int = 1) {
+        faults[path, default: []] += Array(repeating: fault, count: count)
+    }
+
+    /// Every issued token expires now (WeCom then answers 42001).
+    public func expireTokens() {
+        for token in tokens.keys { tokens[token] = false }
+    }
+
+    public func clearSent() { sent.removeAll() }
+
+    /// Texts sent to `user`, in order.
+    public func texts(to user: String) -> [String] {
+        sent.filter { $0.touser == user }.compactMap(\.content)
+    }
+
+    // MARK: - Used by the server
+
+    func takeFault(_ path: String) -> Fault? {
+        guard var queue = faults[path], !queue.isEmpty else { return nil }
+        let fault = queue.removeFirst()
+        faults[path] = queue
+        return fault
+    }
+
+    func issueToken(corpID: String, secret: String) -> [String: any Sendable] {
+        gettokenCount += 1
+        guard corpID == self.corpID, secret == self.secret else {
+            return ["errcode": 40001, "errmsg": "invalid credential"]
+        }
+        let token = UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        tokens[token] = true
+        return ["errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200]
+    }
+
+    /// nil when the token is good, else WeCom's error.
+    func checkToken(_ token: String?) -> [String: any Sendable]? {
+        guard let token, let valid = tokens[token] else { return ["errcode": 40014, "errmsg": "invalid access_token"] }
+        return valid ? nil : ["errcode": 42001, "errmsg": "access_token expired"]
+    }
+
+    func noteSendAttempt() { sendAttempts += 1 }
+
+    func acceptSend(path: String, json: [String: any Sendable]) -> [String: any Sendable] {
+        guard (json["agentid"] as? Int) == agentID else { return ["errcode": 40056, "errmsg": "invalid agentid"] }
+        if path.hasSuffix("message/send") {
+            guard let msgtype = json["msgtype"] as? String,
+                ["text", "markdown", "template_card"].contains(msgtype)
+            else { return ["errcode": 40008, "errmsg": "invalid message type"] }
+            if msgtype != "template_card" {
+                let content = (json[msgtype] as? [String: any Sendable])?["content"] as? String ?? ""
+                if content.isEmpty { return ["errcode": 44004, "errmsg": "empty content"] }
+                if content.utf8.count > 2048 { return ["errcode": 45002, "errmsg": "content size out of limit"] }
+            }
+            let known = Set(users.compactMap { $0["userid"] as? String })
+            let recipients = (json["touser"] as? String ?? "").split(separator: "|").map(String.init)
+            let invalid = recipients.filter { !known.contains($0) }
+            if !recipients.isEmpty, invalid.count == recipients.count {
+                return ["errcode": 81013, "errmsg": "user & party & tag all invalid", "invaliduser": invalid.joined(separator: "|")]
+            }
+            sent.append(Sent(path: path, json: json))
+            var response: [String: any Sendable] = [
+                "errcode": 0, "errmsg": "ok", "invaliduser": invalid.joined(separator: "|"), "msgid": "fake\(sent.count)",
+            ]
+            if msgtype == "template_card" { response["response_code"] = "rc\(sent.count)" }
+            return response
+        }
+        sent.append(Sent(path: path, json: json))
+        return ["errcode": 0, "errmsg": "ok"]
+    }
+
+    func user(_ id: String?) -> [String: any Sendable] {
+        guard let user = users.first(where: { ($0["userid"] as? String) == id }) else {
+            return ["errcode": 60111, "errmsg": "invalid string value `userid`"]
+        }
+        return user.merging(["errcode": 0, "errmsg": "ok"]) { $1 }
+    }
+
+    func departmentList(root: Int?) -> [String: any Sendable] {
+        var result = departments
+        if let root {
+            var keep: Set<Int> = [root]
+            var changed = true
+            while changed {
+                changed = false
+                for department in departments {
+                    if let id = department["id"] as? Int, let parent = department["parentid"] as? Int,
+                        keep.contains(parent), !keep.contains(id)
+                    {
+                        keep.insert(id)
+                        changed = true
+                    }
+                }
+            }
+            result = departments.filter { keep.contains($0["id"] as? Int ?? -1) }
+        }
+        return ["errcode": 0, "errmsg": "ok", "department": result]
+    }
+}
