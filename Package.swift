@@ -109,6 +109,7 @@ let package = Package(
             name: "BotServerTests",
             dependencies: [
                 "BotServer", "FakeWeCom", "WeComAdapter", "Categories",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

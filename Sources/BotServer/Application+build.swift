@@ -55,7 +55,8 @@ func buildApplication(
                     baseURL: app.apiBase, corpID: app.corpID, agentID: app.agentID, secret: app.secret,
                     retryPolicy: RetryPolicy(
                         maxAttempts: configuration.outbox.apiRetry.attempts,
-                        initialBackoff: configuration.outbox.apiRetry.initialBackoff)),
+                        initialBackoff: configuration.outbox.apiRetry.initialBackoff),
+                    requestTimeout: configuration.outbox.apiRetry.requestTimeout),
                 httpClient: httpClient, logger: logger)
             services.append(
                 OutboxWorker(

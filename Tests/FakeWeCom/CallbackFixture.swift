@@ -18,6 +18,11 @@ public struct CallbackFixture: Sendable {
     public struct Callback: Sendable {
         public var query: String
         public var body: String
+
+        public init(query: String, body: String) {
+            self.query = query
+            self.body = body
+        }
     }
 
     public func text(from user: String, _ content: String, msgID: UInt64, createTime: Int64 = 1_700_000_000) throws -> Callback {

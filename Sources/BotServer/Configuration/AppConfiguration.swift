@@ -129,6 +129,8 @@ struct OutboxSettings: Sendable {
     struct RetrySettings: Sendable {
         var attempts = 3
         var initialBackoff: Duration = .milliseconds(500)
+        /// Timeout of one HTTP request to WeCom.
+        var requestTimeout: Duration = .seconds(10)
     }
 
     mutating func apply(_ file: ConfigurationFile.Outbox) {

@@ -1,0 +1,83 @@
+import FakeWeCom
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import BotServer
+
+@Suite("Health, readiness, metrics and configuration")
+struct OperationsTests {
+    @Test("healthz, readyz and metrics answer; metrics count callbacks")
+    func health() async throws {
+        let data = try TemporaryDirectory()
+        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: "http://127.0.0.1:9"))
+        try await app.test(.live) { client in
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            #expect(await eventually { (try? await client.execute(uri: "/readyz", method: .get).status) == .ok })
+            try await client.post(try TestWeCom.fixture.text(from: "zhangsan", "你好", msgID: 1))
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(metrics.status == .ok)
+            #expect(String(buffer: metrics.body).contains(#"storedesk_callbacks_total{result="accepted"} 1"#))
+        }
+    }
+
+    @Test("Without STOREDESK_ADMIN_TOKEN a token is created once, mode 0600, and kept across restarts")
+    func adminTokenCreated() async throws {
+        let data = try TemporaryDirectory()
+        var configuration = try TestConfiguration.make(data: data.url, apiBase: nil)
+        configuration.adminToken = nil
+        _ = try await buildApplication(configuration)
+        let file = data.url.appendingPathComponent("admin-token")
+        let first = try String(contentsOf: file, encoding: .utf8)
+        #expect(first.count == 64)
+        let permissions = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
+        _ = try await buildApplication(configuration)
+        #expect(try String(contentsOf: file, encoding: .utf8) == first)
+    }
+
+    @Test("Environment variables win over storedesk.yaml; a bad port is a clear error")
+    func configurationPrecedence() throws {
+        let data = try TemporaryDirectory()
+        let config = data.url.appendingPathComponent("Config")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try "server:\n  host: 0.0.0.0\n  port: 9000\nbot:\n  answerMinimumScore: 0.7\n".write(
+            to: config.appendingPathComponent("storedesk.yaml"), atomically: true, encoding: .utf8)
+        let fromFile = try AppConfiguration.load(environment: ["STOREDESK_CONFIG": config.path])
+        #expect(fromFile.host == "0.0.0.0")
+        #expect(fromFile.port == 9000)
+        #expect(fromFile.bot.answerMinimumScore == 0.7)
+        let fromEnvironment = try AppConfiguration.load(environment: ["STOREDESK_CONFIG": config.path, "STOREDESK_PORT": "8181"])
+        #expect(fromEnvironment.port == 8181)
+        #expect(throws: ConfigurationError.self) {
+            try AppConfiguration.load(environment: ["STOREDESK_CONFIG": config.path, "STOREDESK_PORT": "eighty"])
+        }
+    }
+
+    @Test("The shipped defaults: 127.0.0.1:8080, ./data, ./Config, WeCom off")
+    func defaults() throws {
+        let configuration = try AppConfiguration.load(environment: ["STOREDESK_CONFIG": TestConfiguration.seedConfig.path])
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.port == 8080)
+        #expect(configuration.dataDirectory.lastPathComponent == "data")
+        guard case .off = configuration.weCom else {
+            Issue.record("WeCom must be off without its variables")
+            return
+        }
+    }
+
+    @Test("Texts split at line breaks within 2048 bytes, never inside a character, and join back")
+    func splitter() {
+        let text = (1...200).map { "第\($0)行：调拨单在 ERP 里查。" }.joined(separator: "\n")
+        let parts = TextSplitter.split(text, maxBytes: 2048)
+        #expect(parts.joined() == text)
+        #expect(parts.allSatisfy { $0.utf8.count <= 2048 })
+        #expect(parts.dropLast().allSatisfy { $0.hasSuffix("\n") })
+        let unbroken = String(repeating: "长", count: 1000)
+        let chunks = TextSplitter.split(unbroken, maxBytes: 2048)
+        #expect(chunks.joined() == unbroken)
+        #expect(chunks.map(\.utf8.count) == [2046, 954])
+        #expect(TextSplitter.split("短", maxBytes: 2048) == ["短"])
+    }
+}

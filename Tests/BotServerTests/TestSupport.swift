@@ -1,0 +1,118 @@
+import FakeWeCom
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import BotServer
+
+/// The settings of the fake WeCom app the tests use.
+enum TestWeCom {
+    static let corpID = "wwfakecorp000001"
+    static let agentID = 1_000_002
+    static let token = "testtoken"
+    static let aesKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+
+    static var fixture: CallbackFixture {
+        try! CallbackFixture(token: token, encodingAESKey: aesKey, corpID: corpID, agentID: agentID)
+    }
+}
+
+/// A fresh data folder for one test, removed when the test ends.
+final class TemporaryDirectory: Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("storedesk-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
+}
+
+enum TestConfiguration {
+    /// The project's own `Config/` folder (the shipped seed knowledge base).
+    static let seedConfig = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Config")
+
+    /// A configuration on a free port with fast retries; WeCom on when `apiBase` is given.
+    static func make(data: URL, config: URL = seedConfig, apiBase: String?) throws -> AppConfiguration {
+        var environment = [
+            "STOREDESK_DATA": data.path, "STOREDESK_CONFIG": config.path, "STOREDESK_PORT": "0",
+            "STOREDESK_ADMIN_TOKEN": "test-admin-token", "LOG_LEVEL": "warning",
+        ]
+        if let apiBase {
+            environment.merge(
+                [
+                    "WECOM_CORP_ID": TestWeCom.corpID, "WECOM_AGENT_ID": String(TestWeCom.agentID),
+                    "WECOM_SECRET": "fake-secret", "WECOM_TOKEN": TestWeCom.token, "WECOM_AES_KEY": TestWeCom.aesKey,
+                    "WECOM_API_BASE": apiBase,
+                ]) { $1 }
+        }
+        var configuration = try AppConfiguration.load(environment: environment)
+        configuration.outbox.initialBackoff = .milliseconds(50)
+        configuration.outbox.maxBackoff = .milliseconds(200)
+        configuration.outbox.apiRetry.initialBackoff = .milliseconds(5)
+        configuration.outbox.apiRetry.requestTimeout = .milliseconds(500)
+        return configuration
+    }
+
+    /// A configuration folder with a small knowledge base written for one test.
+    static func writeKnowledgeBase(in directory: URL, entries: [String]) throws -> URL {
+        let config = directory.appendingPathComponent("Config")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try #"{"id":"logistics","name":"物流问题"}"#.write(
+            to: config.appendingPathComponent("categories.jsonl"), atomically: true, encoding: .utf8)
+        try entries.joined(separator: "\n").write(
+            to: config.appendingPathComponent("knowledge.jsonl"), atomically: true, encoding: .utf8)
+        return config
+    }
+}
+
+extension TestClientProtocol {
+    /// POSTs a callback as WeCom does.
+    @discardableResult
+    func post(_ callback: CallbackFixture.Callback) async throws -> TestResponse {
+        try await execute(
+            uri: "/wecom/callback?" + callback.query, method: .post, headers: [.contentType: "text/xml"],
+            body: ByteBuffer(string: callback.body))
+    }
+}
+
+/// Waits until `condition` holds, up to `timeout`; returns whether it did.
+func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
+
+/// Reads the server's database directly, as an operator would.
+func readDatabase<T: Sendable>(_ data: URL, _ read: @Sendable (Database) throws -> T) throws -> T {
+    let queue = try DatabaseQueue(path: data.appendingPathComponent("storedesk.sqlite").path)
+    return try queue.read(read)
+}
+
+/// One value from the server's database, or nil when there is none (or the database is busy).
+func databaseValue<T: DatabaseValueConvertible & Sendable>(_ data: URL, _ sql: String, as type: T.Type = T.self) -> T? {
+    (try? readDatabase(data) { db in try T.fetchOne(db, sql: sql) }) ?? nil
+}
+
+/// Stores a message in the inbox as the callback would, with no server running to process it.
+func acceptIntoInbox(_ data: URL, key: String, user: String, xml: String) async throws -> Bool {
+    let store = DatabaseMessageStore(database: try AppDatabase.open(in: data))
+    return try await store.accept(dedupeKey: key, userID: user, xml: xml, receivedAt: Date())
+}
+
+/// Waits until the first value of `sql` in the server's database is `expected`.
+func databaseEventually<T: DatabaseValueConvertible & Sendable & Equatable>(
+    _ data: URL, _ sql: String, is expected: T, timeout: Duration = .seconds(5)
+) async -> Bool {
+    await eventually(timeout: timeout) { databaseValue(data, sql, as: T.self) == expected }
+}
