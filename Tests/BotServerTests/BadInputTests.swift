@@ -114,7 +114,8 @@ struct BadInputTests {
         let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: nil))
         try await app.test(.router) { client in
             for method in [HTTPRequest.Method.get, .post] {
-                let response = try await client.execute(uri: "/wecom/callback?msg_signature=a&timestamp=1&nonce=2", method: method)
+                let response = try await client.execute(
+                    uri: "/wecom/callback?msg_signature=a&timestamp=1&nonce=2", method: method)
                 #expect(response.status == .serviceUnavailable)
                 #expect(errorMessage(response).contains("WeCom channel is not configured"))
             }

@@ -116,3 +116,21 @@ func databaseEventually<T: DatabaseValueConvertible & Sendable & Equatable>(
 ) async -> Bool {
     await eventually(timeout: timeout) { databaseValue(data, sql, as: T.self) == expected }
 }
+
+/// Runs `test` against the real server on a live socket, wired to a fresh fake WeCom and a fresh
+/// data folder; `prepare` runs first (to inject faults or seed the inbox), `config` may supply
+/// another configuration folder. The fake is stopped however the test ends.
+func withLiveServer(
+    config: (URL) throws -> URL = { _ in TestConfiguration.seedConfig },
+    prepare: (FakeWeComServer, URL) async throws -> Void = { _, _ in },
+    _ test: @escaping @Sendable (any TestClientProtocol, FakeWeComServer, URL) async throws -> Void
+) async throws {
+    let data = try TemporaryDirectory()
+    try await FakeWeComServer.with { wecom in
+        try await prepare(wecom, data.url)
+        let configuration = try TestConfiguration.make(data: data.url, config: config(data.url), apiBase: wecom.baseURL)
+        let app = try await buildApplication(configuration)
+        let dataURL = data.url
+        try await app.test(.live) { client in try await test(client, wecom, dataURL) }
+    }
+}

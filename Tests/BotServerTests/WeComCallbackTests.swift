@@ -28,11 +28,7 @@ struct WeComCallbackTests {
 
     @Test("A text message is answered through message/send to the right user with the matching KB answer")
     func textAnswered() async throws {
-        let data = try TemporaryDirectory()
-        let wecom = try await FakeWeComServer.start()
-        defer { Task { await wecom.stop() } }
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: wecom.baseURL))
-        try await app.test(.live) { client in
+        try await withLiveServer { client, wecom, dataURL in
             let response = try await client.post(try fixture.text(from: "zhangsan", "调拨单在哪查", msgID: 1001))
             #expect(response.status == .ok)
             #expect(response.body.readableBytes == 0)
@@ -45,11 +41,7 @@ struct WeComCallbackTests {
 
     @Test("A redelivery of the same MsgId produces no second answer")
     func redeliveryDeduplicated() async throws {
-        let data = try TemporaryDirectory()
-        let wecom = try await FakeWeComServer.start()
-        defer { Task { await wecom.stop() } }
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: wecom.baseURL))
-        try await app.test(.live) { client in
+        try await withLiveServer { client, wecom, dataURL in
             let callback = try fixture.text(from: "zhangsan", "POS机打不出小票怎么办", msgID: 2002)
             #expect(try await client.post(callback).status == .ok)
             #expect(try await client.post(callback).status == .ok)
@@ -58,18 +50,14 @@ struct WeComCallbackTests {
             #expect(try await client.post(callback).status == .ok)
             try await Task.sleep(for: .milliseconds(400))
             #expect(await wecom.state.texts(to: "zhangsan").count == 1)
-            let inbox = try readDatabase(data.url) { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox") }
+            let inbox = try readDatabase(dataURL) { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox") }
             #expect(inbox == 1)
         }
     }
 
     @Test("An expired token (42001) is refreshed and the message still goes out once")
     func expiredTokenRefreshed() async throws {
-        let data = try TemporaryDirectory()
-        let wecom = try await FakeWeComServer.start()
-        defer { Task { await wecom.stop() } }
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: wecom.baseURL))
-        try await app.test(.live) { client in
+        try await withLiveServer { client, wecom, dataURL in
             try await client.post(try fixture.text(from: "zhangsan", "调拨单在哪查", msgID: 3001))
             #expect(await eventually { await wecom.state.texts(to: "zhangsan").count == 1 })
             await wecom.state.expireTokens()
@@ -83,12 +71,9 @@ struct WeComCallbackTests {
 
     @Test("-1 twice, then success: the answer is delivered once")
     func systemBusyTwice() async throws {
-        let data = try TemporaryDirectory()
-        let wecom = try await FakeWeComServer.start()
-        defer { Task { await wecom.stop() } }
-        await wecom.state.inject(.errcode(-1), on: "/cgi-bin/message/send", count: 2)
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: wecom.baseURL))
-        try await app.test(.live) { client in
+        try await withLiveServer(prepare: { wecom, _ in
+            await wecom.state.inject(.errcode(-1), on: "/cgi-bin/message/send", count: 2)
+        }) { client, wecom, dataURL in
             try await client.post(try fixture.text(from: "lisi", "调拨单在哪查", msgID: 4001))
             #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
             try await Task.sleep(for: .milliseconds(300))
@@ -99,12 +84,9 @@ struct WeComCallbackTests {
 
     @Test("Failures beyond one call's attempts are retried later, and one associate's answers keep their order")
     func retriedLaterInOrder() async throws {
-        let data = try TemporaryDirectory()
-        let wecom = try await FakeWeComServer.start()
-        defer { Task { await wecom.stop() } }
-        await wecom.state.inject(.errcode(-1), on: "/cgi-bin/message/send", count: 7)
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: wecom.baseURL))
-        try await app.test(.live) { client in
+        try await withLiveServer(prepare: { wecom, _ in
+            await wecom.state.inject(.errcode(-1), on: "/cgi-bin/message/send", count: 7)
+        }) { client, wecom, dataURL in
             try await client.post(try fixture.text(from: "wangwu", "调拨单在哪查", msgID: 5001))
             try await client.post(try fixture.image(from: "wangwu", msgID: 5002))
             #expect(await eventually(timeout: .seconds(10)) { await wecom.state.texts(to: "wangwu").count == 2 })
@@ -116,13 +98,9 @@ struct WeComCallbackTests {
 
     @Test("A permanent failure is recorded with its errcode and not retried")
     func permanentFailureRecorded() async throws {
-        let data = try TemporaryDirectory()
-        let dataURL = data.url
-        let wecom = try await FakeWeComServer.start()
-        defer { Task { await wecom.stop() } }
-        await wecom.state.inject(.errcode(48002), on: "/cgi-bin/message/send")
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: wecom.baseURL))
-        try await app.test(.live) { client in
+        try await withLiveServer(prepare: { wecom, _ in
+            await wecom.state.inject(.errcode(48002), on: "/cgi-bin/message/send")
+        }) { client, wecom, dataURL in
             try await client.post(try fixture.text(from: "zhangsan", "调拨单在哪查", msgID: 6001))
             #expect(await databaseEventually(dataURL, "SELECT status || ':' || last_errcode FROM outbox", is: "failed:48002"))
             try await Task.sleep(for: .milliseconds(300))
@@ -140,47 +118,43 @@ struct WeComCallbackTests {
             let callback = try fixture.text(from: "zhangsan", "调拨单在哪查", msgID: 7001)
             let response = try await client.post(callback)
             #expect(response.status == .ok)
-            #expect(await databaseEventually(dataURL, "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND attempts > 0", is: 1))
+            #expect(
+                await databaseEventually(dataURL, "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND attempts > 0", is: 1))
         }
         // Second run on the same data folder, WeCom reachable: the stored answer goes out once.
-        let wecom = try await FakeWeComServer.start()
-        defer { Task { await wecom.stop() } }
-        let online = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: wecom.baseURL))
-        try await online.test(.live) { _ in
-            #expect(await eventually { await wecom.state.texts(to: "zhangsan").count == 1 })
-            #expect(await wecom.state.texts(to: "zhangsan").first?.contains("调拨单查询") == true)
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(await wecom.state.texts(to: "zhangsan").count == 1)
+        try await FakeWeComServer.with { wecom in
+            let online = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: wecom.baseURL))
+            try await online.test(.live) { _ in
+                #expect(await eventually { await wecom.state.texts(to: "zhangsan").count == 1 })
+                #expect(await wecom.state.texts(to: "zhangsan").first?.contains("调拨单查询") == true)
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(await wecom.state.texts(to: "zhangsan").count == 1)
+            }
         }
     }
 
     @Test("Messages accepted but not yet processed are picked up at start")
     func unprocessedInboxResumed() async throws {
-        let data = try TemporaryDirectory()
         // Accept a message as the callback would, with nothing running to process it.
         let xml =
             "<xml><ToUserName><![CDATA[\(TestWeCom.corpID)]]></ToUserName><FromUserName><![CDATA[lisi]]></FromUserName>"
             + "<CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[调拨单在哪查]]></Content>"
             + "<MsgId>8001</MsgId><AgentID>\(TestWeCom.agentID)</AgentID></xml>"
-        #expect(try await acceptIntoInbox(data.url, key: "msg:1000002:8001", user: "lisi", xml: xml))
-        let wecom = try await FakeWeComServer.start()
-        defer { Task { await wecom.stop() } }
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: wecom.baseURL))
-        try await app.test(.live) { _ in
+        try await withLiveServer(prepare: { _, data in
+            let accepted = try await acceptIntoInbox(data, key: "msg:1000002:8001", user: "lisi", xml: xml)
+            #expect(accepted)
+        }) { _, wecom, _ in
             #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
         }
     }
 
     @Test("An associate whose message cannot be handled blocks only themselves")
     func stuckAssociateBlocksOnlyThemselves() async throws {
-        let data = try TemporaryDirectory()
-        let dataURL = data.url
-        // A stored message that can never be decoded keeps its associate's lane retrying.
-        #expect(try await acceptIntoInbox(data.url, key: "bad", user: "zhangsan", xml: "<xml>broken"))
-        let wecom = try await FakeWeComServer.start()
-        defer { Task { await wecom.stop() } }
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: wecom.baseURL))
-        try await app.test(.live) { client in
+        try await withLiveServer(prepare: { _, data in
+            // A stored message that can never be decoded keeps its associate's lane retrying.
+            let accepted = try await acceptIntoInbox(data, key: "bad", user: "zhangsan", xml: "<xml>broken")
+            #expect(accepted)
+        }) { client, wecom, dataURL in
             try await client.post(try fixture.text(from: "lisi", "调拨单在哪查", msgID: 9001))
             #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
             // The broken message is set aside as failed, kept with its error, and the associate moves on.
@@ -192,15 +166,11 @@ struct WeComCallbackTests {
 
     @Test("A question without a confident answer is told so and stored as unanswered")
     func unansweredStored() async throws {
-        let data = try TemporaryDirectory()
-        let wecom = try await FakeWeComServer.start()
-        defer { Task { await wecom.stop() } }
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: wecom.baseURL))
-        try await app.test(.live) { client in
+        try await withLiveServer { client, wecom, dataURL in
             try await client.post(try fixture.text(from: "zhangsan", "明天北京会下雨吗", msgID: 10001))
             #expect(await eventually { await wecom.state.texts(to: "zhangsan").count == 1 })
             #expect(await wecom.state.texts(to: "zhangsan").first?.contains("没有把握") == true)
-            let stored = try readDatabase(data.url) { db in
+            let stored = try readDatabase(dataURL) { db in
                 try String.fetchOne(db, sql: "SELECT text FROM unanswered_question WHERE user_id = 'zhangsan'")
             }
             #expect(stored == "明天北京会下雨吗")
@@ -209,11 +179,7 @@ struct WeComCallbackTests {
 
     @Test("A non-text message gets a polite request to type the question")
     func nonText() async throws {
-        let data = try TemporaryDirectory()
-        let wecom = try await FakeWeComServer.start()
-        defer { Task { await wecom.stop() } }
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: wecom.baseURL))
-        try await app.test(.live) { client in
+        try await withLiveServer { client, wecom, dataURL in
             try await client.post(try fixture.image(from: "lisi", msgID: 11001))
             #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
             #expect(await wecom.state.texts(to: "lisi").first?.contains("请直接输入") == true)
@@ -222,14 +188,11 @@ struct WeComCallbackTests {
 
     @Test("An answer longer than 2048 bytes arrives as ordered parts, each within the limit")
     func longAnswerSplit() async throws {
-        let data = try TemporaryDirectory()
         let steps = (1...60).map { "第\($0)步：在 ERP 中打开对应菜单，核对单据信息后提交。" }.joined(separator: "\n")
-        let entry = #"{"id":"long-1","category":"logistics","question":"季末退仓怎么操作","similar":["退仓流程"],"answer":"\#(steps.replacingOccurrences(of: "\n", with: "\\n"))"}"#
-        let config = try TestConfiguration.writeKnowledgeBase(in: data.url, entries: [entry])
-        let wecom = try await FakeWeComServer.start()
-        defer { Task { await wecom.stop() } }
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, config: config, apiBase: wecom.baseURL))
-        try await app.test(.live) { client in
+        let entry =
+            #"{"id":"long-1","category":"logistics","question":"季末退仓怎么操作","similar":["退仓流程"],"answer":"\#(steps.replacingOccurrences(of: "\n", with: "\\n"))"}"#
+        try await withLiveServer(config: { data in try TestConfiguration.writeKnowledgeBase(in: data, entries: [entry]) }) {
+            client, wecom, _ in
             try await client.post(try fixture.text(from: "zhangsan", "季末退仓怎么操作", msgID: 12001))
             #expect(await eventually { await wecom.state.texts(to: "zhangsan").joined() == steps })
             let parts = await wecom.state.texts(to: "zhangsan")

@@ -54,7 +54,8 @@ struct KnowledgeBaseTests {
     func validation() {
         let order = Category(id: "order", name: "订单问题")
         #expect(throws: KnowledgeBaseError.self) {
-            try KnowledgeBase(categories: [order], entries: [KnowledgeEntry(id: "x", category: "nope", question: "q", answer: "a")])
+            try KnowledgeBase(
+                categories: [order], entries: [KnowledgeEntry(id: "x", category: "nope", question: "q", answer: "a")])
         }
         #expect(throws: KnowledgeBaseError(line: 2, message: "duplicate entry id x")) {
             try KnowledgeBase(

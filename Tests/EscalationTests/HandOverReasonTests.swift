@@ -6,6 +6,7 @@ import Testing
 struct HandOverReasonTests {
     @Test("Reason codes are the ones of the interface contract")
     func codes() {
-        #expect(HandOverReason.allCases.map(\.rawValue) == ["requested_human", "complaint", "urgent", "regional", "low_confidence"])
+        #expect(
+            HandOverReason.allCases.map(\.rawValue) == ["requested_human", "complaint", "urgent", "regional", "low_confidence"])
     }
 }

@@ -54,6 +54,19 @@ public final class FakeWeComServer: Sendable {
         return FakeWeComServer(state: state, baseURL: "http://127.0.0.1:\(port)", task: task)
     }
 
+    /// Runs `body` with a fake that is started first and stopped however `body` ends.
+    public static func with<Result>(_ body: (FakeWeComServer) async throws -> Result) async throws -> Result {
+        let server = try await start()
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
     /// Stops the server.
     public func stop() async {
         task.cancel()

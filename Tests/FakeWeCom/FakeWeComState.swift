@@ -114,7 +114,9 @@ public actor FakeWeComState {
             let recipients = (json["touser"] as? String ?? "").split(separator: "|").map(String.init)
             let invalid = recipients.filter { !known.contains($0) }
             if !recipients.isEmpty, invalid.count == recipients.count {
-                return ["errcode": 81013, "errmsg": "user & party & tag all invalid", "invaliduser": invalid.joined(separator: "|")]
+                return [
+                    "errcode": 81013, "errmsg": "user & party & tag all invalid", "invaliduser": invalid.joined(separator: "|"),
+                ]
             }
             sent.append(Sent(path: path, json: json))
             var response: [String: any Sendable] = [

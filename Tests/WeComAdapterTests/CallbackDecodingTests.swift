@@ -52,7 +52,8 @@ struct CallbackDecodingTests {
 
     @Test("enter_agent, click and template_card_event events, keyed without a MsgId")
     func events() throws {
-        let enter = try CallbackMessage(xml: xml("<Event><![CDATA[enter_agent]]></Event><EventKey><![CDATA[]]></EventKey>", type: "event"))
+        let enter = try CallbackMessage(
+            xml: xml("<Event><![CDATA[enter_agent]]></Event><EventKey><![CDATA[]]></EventKey>", type: "event"))
         #expect(enter.content == .enterAgent)
         #expect(enter.messageID == nil)
         #expect(enter.dedupeKey == "evt:1000002:zhangsan:1700000000:enter_agent:")
@@ -67,7 +68,8 @@ struct CallbackDecodingTests {
         #expect(
             card.content
                 == .templateCardEvent(
-                    TemplateCardEvent(eventKey: "claim:4711", taskID: "tkt-4711", cardType: "button_interaction", responseCode: "RC1")))
+                    TemplateCardEvent(
+                        eventKey: "claim:4711", taskID: "tkt-4711", cardType: "button_interaction", responseCode: "RC1")))
         #expect(card.dedupeKey != click.dedupeKey)
     }
 
@@ -102,10 +104,22 @@ struct CallbackDecodingTests {
         #expect(throws: WeComDecodingError.documentTypeNotAllowed) { try CallbackEnvelope(xml: Data(xxe.utf8)) }
     }
 
+    @Test("A member may type DTD-like text: only a DTD in the prolog is refused")
+    func dtdLikeText() throws {
+        let message = try CallbackMessage(
+            xml: xml("<Content><![CDATA[<!DOCTYPE x [<!ENTITY a \"b\">]>]]></Content><MsgId>9</MsgId>"))
+        #expect(message.content == .text(#"<!DOCTYPE x [<!ENTITY a "b">]>"#))
+        let withProlog = "\u{FEFF}<?xml version=\"1.0\"?>\n<!-- c --><!DOCTYPE xml><xml><Encrypt>a</Encrypt></xml>"
+        #expect(throws: WeComDecodingError.documentTypeNotAllowed) { try CallbackEnvelope(xml: Data(withProlog.utf8)) }
+        #expect(!XMLFields.declaresDocumentType(Data("<?xml version=\"1.0\"?><xml/>".utf8)))
+    }
+
     @Test("The envelope yields Encrypt, and requires it")
     func envelope() throws {
         let envelope = try CallbackEnvelope(
-            xml: Data("<xml><ToUserName><![CDATA[corp]]></ToUserName><AgentID><![CDATA[218]]></AgentID><Encrypt><![CDATA[abc=]]></Encrypt></xml>".utf8))
+            xml: Data(
+                "<xml><ToUserName><![CDATA[corp]]></ToUserName><AgentID><![CDATA[218]]></AgentID><Encrypt><![CDATA[abc=]]></Encrypt></xml>"
+                    .utf8))
         #expect(envelope == CallbackEnvelope(toUserName: "corp", agentID: "218", encrypted: "abc="))
         #expect(throws: WeComDecodingError.missingField("Encrypt")) {
             try CallbackEnvelope(xml: Data("<xml><ToUserName>corp</ToUserName></xml>".utf8))

@@ -16,20 +16,9 @@ struct WeComAPIClientTests {
             logger: Logger(label: "test"))
     }
 
-    private func withFakeWeCom(_ body: (FakeWeComServer) async throws -> Void) async throws {
-        let wecom = try await FakeWeComServer.start()
-        do {
-            try await body(wecom)
-        } catch {
-            await wecom.stop()
-            throw error
-        }
-        await wecom.stop()
-    }
-
     @Test("A text goes to the right member with the app's agentid; the token is fetched once and reused")
     func sendText() async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             let api = client(wecom)
             let result = try await api.send(.text("您好", to: "zhangsan"))
             try await api.send(.text("第二条", to: "zhangsan"))
@@ -44,7 +33,7 @@ struct WeComAPIClientTests {
 
     @Test("An expired token (42001) is refreshed and the message still goes out once")
     func expiredToken() async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             let api = client(wecom)
             try await api.send(.text("一", to: "zhangsan"))
             await wecom.state.expireTokens()
@@ -57,7 +46,7 @@ struct WeComAPIClientTests {
 
     @Test("An invalid token (40014) is refreshed once, then the call succeeds")
     func invalidToken() async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             let api = client(wecom)
             try await api.send(.text("一", to: "zhangsan"))
             await wecom.state.inject(.errcode(40014), on: "/cgi-bin/message/send")
@@ -69,7 +58,7 @@ struct WeComAPIClientTests {
 
     @Test("Many sends at once after expiry cause exactly one gettoken")
     func singleFlightRefresh() async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             let api = client(wecom)
             try await api.send(.text("warm-up", to: "zhangsan"))
             await wecom.state.expireTokens()
@@ -86,7 +75,7 @@ struct WeComAPIClientTests {
 
     @Test("Concurrent first calls share one gettoken too")
     func singleFlightFirstFetch() async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             let api = client(wecom)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<10 {
@@ -100,7 +89,7 @@ struct WeComAPIClientTests {
 
     @Test("-1 twice then success delivers once")
     func systemBusyRetried() async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             await wecom.state.inject(.errcode(-1), on: "/cgi-bin/message/send", count: 2)
             try await client(wecom).send(.text("重试", to: "zhangsan"))
             #expect(await wecom.state.texts(to: "zhangsan") == ["重试"])
@@ -108,11 +97,13 @@ struct WeComAPIClientTests {
         }
     }
 
-    @Test("45033 and HTTP 5xx are retried with backoff", arguments: [
-        FakeWeComState.Fault.errcode(45033), .httpStatus(502), .httpStatus(500),
-    ])
+    @Test(
+        "45033 and HTTP 5xx are retried with backoff",
+        arguments: [
+            FakeWeComState.Fault.errcode(45033), .httpStatus(502), .httpStatus(500),
+        ])
     func transientRetried(fault: FakeWeComState.Fault) async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             await wecom.state.inject(fault, on: "/cgi-bin/message/send")
             try await client(wecom).send(.text("ok", to: "zhangsan"))
             #expect(await wecom.state.texts(to: "zhangsan") == ["ok"])
@@ -121,7 +112,7 @@ struct WeComAPIClientTests {
 
     @Test("Transient failures beyond the attempts are thrown as retryable")
     func transientExhausted() async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             await wecom.state.inject(.errcode(-1), on: "/cgi-bin/message/send", count: 5)
             let error = await #expect(throws: WeComAPIError.self) {
                 try await client(wecom, attempts: 2).send(.text("x", to: "zhangsan"))
@@ -134,7 +125,7 @@ struct WeComAPIClientTests {
 
     @Test("45009 is not hammered: thrown at once as rate-limited, retryable later")
     func rateLimited() async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             await wecom.state.inject(.errcode(45009), on: "/cgi-bin/message/send")
             let error = await #expect(throws: WeComAPIError.self) {
                 try await client(wecom).send(.text("x", to: "zhangsan"))
@@ -147,7 +138,7 @@ struct WeComAPIClientTests {
 
     @Test("Configuration errors fail at once, permanently, with the errcode", arguments: [40013, 40056, 48002, 60020])
     func configurationErrors(errcode: Int) async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             await wecom.state.inject(.errcode(errcode), on: "/cgi-bin/message/send")
             let error = await #expect(throws: WeComAPIError.self) {
                 try await client(wecom).send(.text("x", to: "zhangsan"))
@@ -161,7 +152,7 @@ struct WeComAPIClientTests {
 
     @Test("A wrong secret (40001 from gettoken) is a configuration error that names what to check")
     func wrongSecret() async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             let api = WeComAPIClient(
                 configuration: WeComAPIConfiguration(
                     baseURL: wecom.baseURL, corpID: "wwfakecorp000001", agentID: 1_000_002, secret: "wrong",
@@ -178,7 +169,7 @@ struct WeComAPIClientTests {
 
     @Test("Payload errors from WeCom's own checks: empty text 44004, oversized text 45002")
     func payloadErrors() async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             let api = client(wecom)
             let empty = await #expect(throws: WeComAPIError.self) { try await api.send(.text("", to: "zhangsan")) }
             #expect(empty?.errcode == 44004)
@@ -206,7 +197,7 @@ struct WeComAPIClientTests {
 
     @Test("Markdown and a button_interaction card are sent in WeCom's shape; the card returns a response code")
     func markdownAndCard() async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             let api = client(wecom)
             try await api.send(OutgoingMessage(toUsers: ["zhangsan"], body: .markdown("**工单** #1024")))
             let card = TemplateCard(
@@ -230,7 +221,7 @@ struct WeComAPIClientTests {
 
     @Test("Unknown recipients: 81013 when all are unknown, the list when some are")
     func recipients() async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             let api = client(wecom)
             let error = await #expect(throws: WeComAPIError.self) { try await api.send(.text("x", to: "nobody")) }
             #expect(error?.errcode == 81013)
@@ -242,7 +233,7 @@ struct WeComAPIClientTests {
 
     @Test("user/get and department/list read the directory; an unknown user is 60111")
     func directory() async throws {
-        try await withFakeWeCom { wecom in
+        try await FakeWeComServer.with { wecom in
             let api = client(wecom)
             let user = try await api.user(id: "zhangsan")
             #expect(user == WeComUser(userID: "zhangsan", name: "张三", departments: [21], mainDepartment: 21))

@@ -176,10 +176,12 @@ struct WeComCryptoTests {
         #expect(!WeComSignature.constantTimeEquals("abcdef", "abcde"))
     }
 
-    @Test("Bad keys, Base64 and lengths are typed errors", arguments: [
-        ("short", WeComCryptoError.invalidEncodingAESKey),
-        ("jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2!", WeComCryptoError.invalidEncodingAESKey),
-    ])
+    @Test(
+        "Bad keys, Base64 and lengths are typed errors",
+        arguments: [
+            ("short", WeComCryptoError.invalidEncodingAESKey),
+            ("jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2!", WeComCryptoError.invalidEncodingAESKey),
+        ])
     func badKeys(key: String, error: WeComCryptoError) {
         #expect(throws: error) { try WeComCrypto(token: "t", encodingAESKey: key, receiveID: "") }
     }

@@ -15,18 +15,16 @@ struct ServerMetrics: Sendable {
 
     init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        callbacksAccepted = registry.makeCounter(
-            name: "storedesk_callbacks_total", labels: [("result", "accepted")], help: "WeCom callbacks by result")
-        callbacksDuplicate = registry.makeCounter(
-            name: "storedesk_callbacks_total", labels: [("result", "duplicate")], help: "WeCom callbacks by result")
-        callbacksRejected = registry.makeCounter(
-            name: "storedesk_callbacks_total", labels: [("result", "rejected")], help: "WeCom callbacks by result")
-        outboxSent = registry.makeCounter(
-            name: "storedesk_outbox_total", labels: [("result", "sent")], help: "Outbox send attempts by result")
-        outboxRetried = registry.makeCounter(
-            name: "storedesk_outbox_total", labels: [("result", "retry")], help: "Outbox send attempts by result")
-        outboxFailed = registry.makeCounter(
-            name: "storedesk_outbox_total", labels: [("result", "failed")], help: "Outbox send attempts by result")
+        let callbacks = MetricNameDescriptor(
+            namespace: "storedesk", metricName: "callbacks", unitName: "total", helpText: "WeCom callbacks by result")
+        let outbox = MetricNameDescriptor(
+            namespace: "storedesk", metricName: "outbox", unitName: "total", helpText: "Outbox send attempts by result")
+        callbacksAccepted = registry.makeCounter(descriptor: callbacks, labels: [("result", "accepted")])
+        callbacksDuplicate = registry.makeCounter(descriptor: callbacks, labels: [("result", "duplicate")])
+        callbacksRejected = registry.makeCounter(descriptor: callbacks, labels: [("result", "rejected")])
+        outboxSent = registry.makeCounter(descriptor: outbox, labels: [("result", "sent")])
+        outboxRetried = registry.makeCounter(descriptor: outbox, labels: [("result", "retry")])
+        outboxFailed = registry.makeCounter(descriptor: outbox, labels: [("result", "failed")])
     }
 
     /// The metrics in Prometheus text format.

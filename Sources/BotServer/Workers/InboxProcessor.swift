@@ -61,8 +61,10 @@ final class InboxProcessor: Service, Sendable {
         do {
             return try await store.nextPendingMessage(of: user)
         } catch {
-            logger.error("Cannot read the inbox", metadata: ["user": "\(user)", "error": "\(error)"])
+            logger.error("Cannot read the inbox; will look again", metadata: ["user": "\(user)", "error": "\(error)"])
             try? await Task.sleep(for: .seconds(1))
+            // Ask for another pass, so the associate's messages are not left until their next one.
+            submit(user)
             return nil
         }
     }

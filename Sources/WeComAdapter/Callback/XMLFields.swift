@@ -24,7 +24,7 @@ struct XMLFields: Sendable {
     /// Parses `data`. Documents with a DTD are refused before parsing: WeCom never sends one, and
     /// refusing them rules out entity expansion attacks; external entities are never resolved.
     static func parse(_ data: Data) throws(WeComDecodingError) -> XMLFields {
-        if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
+        if declaresDocumentType(data) {
             throw .documentTypeNotAllowed
         }
         let parser = XMLParser(data: data)
@@ -35,6 +35,45 @@ struct XMLFields: Sendable {
             throw .malformedXML(parser.parserError.map { "\($0.localizedDescription)" } ?? "not an XML document")
         }
         return collector.fields
+    }
+
+    /// Whether the prolog (what precedes the root element) holds a `<!DOCTYPE`, the only place
+    /// entities can be declared. Text inside elements, where a member may type anything, is not looked at.
+    static func declaresDocumentType(_ data: Data) -> Bool {
+        let bytes = [UInt8](data)
+        var index = 0
+        func starts(with prefix: String) -> Bool {
+            let prefixBytes = Array(prefix.utf8)
+            return bytes.count - index >= prefixBytes.count
+                && zip(bytes[index...], prefixBytes).allSatisfy { $0 == $1 }
+        }
+        func skip(past terminator: String) {
+            let terminatorBytes = Array(terminator.utf8)
+            while index < bytes.count {
+                if starts(with: terminator) {
+                    index += terminatorBytes.count
+                    return
+                }
+                index += 1
+            }
+        }
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"), 0xEF, 0xBB, 0xBF:
+                index += 1  // white space and a UTF-8 byte-order mark
+            case UInt8(ascii: "<"):
+                if starts(with: "<?") {
+                    skip(past: "?>")
+                } else if starts(with: "<!--") {
+                    skip(past: "-->")
+                } else {
+                    return starts(with: "<!")  // <!DOCTYPE (or any other declaration) before the root
+                }
+            default:
+                return false
+            }
+        }
+        return false
     }
 
     private final class Collector: NSObject, XMLParserDelegate {
