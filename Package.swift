@@ -109,6 +109,7 @@ let package = Package(
             name: "BotServerTests",
             dependencies: [
                 "BotServer", "FakeWeCom", "WeComAdapter", "Categories",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

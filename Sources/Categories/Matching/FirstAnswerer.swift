@@ -24,6 +24,11 @@ public struct FirstAnswerer: Sendable {
         self.matcher = QuestionMatcher(entries: knowledgeBase.publishedEntries)
     }
 
+    /// The closest published entries for `question`, best first.
+    public func rank(_ question: String, limit: Int = 5) -> [QuestionMatcher.Match] {
+        matcher.rank(question, limit: limit)
+    }
+
     /// The decision for `question`.
     public func decide(_ question: String) -> AnswerDecision {
         let ranked = matcher.rank(question, limit: 3)

@@ -30,10 +30,15 @@ public struct KnowledgeBase: Sendable, Equatable {
 
     /// Loads `categories.jsonl` and `knowledge.jsonl` (JSON lines, the import format) from a folder.
     public static func load(fromDirectory directory: URL) throws(KnowledgeBaseError) -> KnowledgeBase {
-        let categories = try JSONLines.decode(
-            Category.self, file: directory.appendingPathComponent("categories.jsonl"))
-        let entries = try JSONLines.decode(
-            KnowledgeEntry.self, file: directory.appendingPathComponent("knowledge.jsonl"))
+        try load(
+            categoriesFile: directory.appendingPathComponent("categories.jsonl"),
+            knowledgeFile: directory.appendingPathComponent("knowledge.jsonl"))
+    }
+
+    /// Loads a categories file and a knowledge file, both JSON lines.
+    public static func load(categoriesFile: URL, knowledgeFile: URL) throws(KnowledgeBaseError) -> KnowledgeBase {
+        let categories = try JSONLines.decode(Category.self, file: categoriesFile)
+        let entries = try JSONLines.decode(KnowledgeEntry.self, file: knowledgeFile)
         return try KnowledgeBase(categories: categories, entries: entries)
     }
 }
