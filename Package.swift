@@ -97,7 +97,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CategoriesTests",
-            dependencies: ["Categories"],
+            dependencies: ["Categories", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

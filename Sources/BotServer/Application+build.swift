@@ -19,23 +19,17 @@ func buildApplication(
     logger.logLevel = configuration.logLevel
 
     let database = try AppDatabase.open(in: configuration.dataDirectory)
-    _ = try AdminToken.resolve(
+    let adminToken = try AdminToken.resolve(
         configured: configuration.adminToken, dataDirectory: configuration.dataDirectory, logger: logger)
 
-    let knowledgeBase: KnowledgeBase
-    do {
-        knowledgeBase = try KnowledgeBase.load(fromDirectory: configuration.configDirectory)
-    } catch {
-        throw ConfigurationError("cannot load the knowledge base from \(configuration.configDirectory.path): \(error)")
-    }
+    let knowledgeStore = DatabaseKnowledgeStore(database: database.writer)
+    try await seedKnowledgeIfEmpty(knowledgeStore, from: configuration.configDirectory, logger: logger)
+    let knowledgeBase = try await knowledgeStore.knowledgeBase()
     logger.info(
         "Knowledge base loaded",
         metadata: ["categories": "\(knowledgeBase.categories.count)", "entries": "\(knowledgeBase.entries.count)"])
-
-    let answerer = FirstAnswerer(
-        knowledgeBase: knowledgeBase, minimumScore: configuration.bot.answerMinimumScore,
-        minimumMargin: configuration.bot.answerMinimumMargin)
-    let engine = ConversationEngine(answerer: answerer, settings: configuration.bot)
+    let knowledge = LiveKnowledge(knowledgeBase: knowledgeBase, settings: configuration.bot)
+    let engine = ConversationEngine(knowledge: knowledge, settings: configuration.bot)
     let store = DatabaseMessageStore(database: database)
     let metrics = ServerMetrics()
     let outboxSignal = WorkSignal()
@@ -75,7 +69,7 @@ func buildApplication(
     let readiness = Readiness(required: Set(services.map { String(describing: type(of: $0)) }))
     let router = buildRouter(
         database: database, store: store, processor: processor, channel: channel, metrics: metrics,
-        readiness: readiness)
+        readiness: readiness, admin: .init(token: adminToken, knowledgeStore: knowledgeStore, knowledge: knowledge))
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StoreDesk"),
@@ -83,15 +77,42 @@ func buildApplication(
         logger: logger)
 }
 
+/// What the admin API works on.
+struct AdminDependencies: Sendable {
+    var token: String
+    var knowledgeStore: any KnowledgeStore
+    var knowledge: LiveKnowledge
+}
+
+/// On first start the knowledge base is seeded from `Config/categories.jsonl` and `knowledge.jsonl`;
+/// after that the database is the source of truth and admins change it through the API.
+func seedKnowledgeIfEmpty(_ store: any KnowledgeStore, from directory: URL, logger: Logger) async throws {
+    guard try await store.isEmpty() else { return }
+    let categories = directory.appendingPathComponent("categories.jsonl")
+    let entries = directory.appendingPathComponent("knowledge.jsonl")
+    do {
+        let categoryLines = try JSONLines.decodeNumbered(Category.self, from: try Data(contentsOf: categories))
+        let entryLines = try JSONLines.decodeNumbered(KnowledgeEntry.self, from: try Data(contentsOf: entries))
+        _ = try await store.importCategories(categoryLines, mode: .merge, author: "seed")
+        let count = try await store.importEntries(entryLines, mode: .merge, author: "seed")
+        logger.notice("Seeded the knowledge base", metadata: ["entries": "\(count)", "from": "\(directory.path)"])
+    } catch {
+        throw ConfigurationError("cannot seed the knowledge base from \(directory.path): \(error)")
+    }
+}
+
 /// The routes of the server.
 func buildRouter(
     database: AppDatabase, store: any MessageStore, processor: InboxProcessor,
-    channel: WeComCallbackController<AppRequestContext>.Channel, metrics: ServerMetrics, readiness: Readiness
+    channel: WeComCallbackController<AppRequestContext>.Channel, metrics: ServerMetrics, readiness: Readiness,
+    admin: AdminDependencies
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     HealthController(database: database, readiness: readiness, metrics: metrics).addRoutes(to: router)
     WeComCallbackController(channel: channel, store: store, processor: processor, metrics: metrics)
         .addRoutes(to: router.group("wecom/callback"))
+    let api = router.group("api/v1").add(middleware: AdminAuthMiddleware(token: admin.token))
+    KnowledgeAdminController(store: admin.knowledgeStore, live: admin.knowledge).addRoutes(to: api)
     return router
 }

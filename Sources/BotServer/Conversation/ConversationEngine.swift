@@ -13,7 +13,7 @@ struct ConversationEngine: Sendable {
         var unanswered: UnansweredQuestion?
     }
 
-    let answerer: FirstAnswerer
+    let knowledge: LiveKnowledge
     let settings: BotSettings
 
     func respond(to message: CallbackMessage, messageKey: String, now: Date) -> Outcome {
@@ -23,7 +23,7 @@ struct ConversationEngine: Sendable {
             guard !TextNormalizer.normalize(question).isEmpty else {
                 return Outcome(replies: [settings.nonTextReply])
             }
-            switch answerer.decide(question) {
+            switch knowledge.answerer.decide(question) {
             case .answer(let entry, _):
                 return Outcome(replies: [entry.answer])
             case .noConfidentAnswer(let candidates):

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The id of a category, such as `order` or `logistics`.
 public struct CategoryID: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
     public var rawValue: String
@@ -21,16 +23,28 @@ public struct Category: Sendable, Equatable, Codable, Identifiable {
     public var keywords: [String]
     /// The support team that takes this category's hand-overs.
     public var team: String?
+    /// When an admin retired it; a retired category takes no new entries and is not offered.
+    public var retiredAt: Date?
 
-    public init(id: CategoryID, name: String, description: String = "", keywords: [String] = [], team: String? = nil) {
+    public init(
+        id: CategoryID, name: String, description: String = "", keywords: [String] = [], team: String? = nil,
+        retiredAt: Date? = nil
+    ) {
         self.id = id
         self.name = name
         self.description = description
         self.keywords = keywords
         self.team = team
+        self.retiredAt = retiredAt
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, description, keywords, team }
+    /// Whether the category is in use (not retired).
+    public var isActive: Bool { retiredAt == nil }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, description, keywords, team
+        case retiredAt = "retired_at"
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -39,5 +53,6 @@ public struct Category: Sendable, Equatable, Codable, Identifiable {
         description = try container.decodeIfPresent(String.self, forKey: .description) ?? ""
         keywords = try container.decodeIfPresent([String].self, forKey: .keywords) ?? []
         team = try container.decodeIfPresent(String.self, forKey: .team)
+        retiredAt = try container.decodeIfPresent(Date.self, forKey: .retiredAt)
     }
 }

@@ -76,15 +76,22 @@ public enum JSONLines {
     }
 
     public static func decode<Record: Decodable>(_ type: Record.Type, from data: Data) throws(KnowledgeBaseError) -> [Record] {
+        try decodeNumbered(type, from: data).map(\.record)
+    }
+
+    /// The records with the 1-based line each came from, so later checks can name their line.
+    public static func decodeNumbered<Record: Decodable>(
+        _ type: Record.Type, from data: Data
+    ) throws(KnowledgeBaseError) -> [(line: Int, record: Record)] {
         let decoder = JSONDecoder()
-        var records: [Record] = []
+        var records: [(line: Int, record: Record)] = []
         for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }
             if trimmed.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
                 continue
             }
             do {
-                records.append(try decoder.decode(Record.self, from: Data(line)))
+                records.append((index + 1, try decoder.decode(Record.self, from: Data(line))))
             } catch let DecodingError.keyNotFound(key, _) {
                 throw KnowledgeBaseError(line: index + 1, message: "missing \"\(key.stringValue)\"")
             } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {

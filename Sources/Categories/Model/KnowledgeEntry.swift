@@ -29,10 +29,12 @@ public struct KnowledgeEntry: Sendable, Equatable, Codable, Identifiable {
     public var similar: [String]
     public var answer: String
     public var status: Status
+    /// Answers that replace `answer` for associates of one region, keyed by the region's name.
+    public var regionAnswers: [String: String]
 
     public init(
         id: KnowledgeEntryID, category: CategoryID, question: String, similar: [String] = [], answer: String,
-        status: Status = .published
+        status: Status = .published, regionAnswers: [String: String] = [:]
     ) {
         self.id = id
         self.category = category
@@ -40,12 +42,16 @@ public struct KnowledgeEntry: Sendable, Equatable, Codable, Identifiable {
         self.similar = similar
         self.answer = answer
         self.status = status
+        self.regionAnswers = regionAnswers
     }
 
     /// The standard question followed by the similar phrasings.
     public var phrasings: [String] { [question] + similar }
 
-    enum CodingKeys: String, CodingKey { case id, category, question, similar, answer, status }
+    enum CodingKeys: String, CodingKey {
+        case id, category, question, similar, answer, status
+        case regionAnswers = "region_answers"
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -55,5 +61,17 @@ public struct KnowledgeEntry: Sendable, Equatable, Codable, Identifiable {
         similar = try container.decodeIfPresent([String].self, forKey: .similar) ?? []
         answer = try container.decode(String.self, forKey: .answer)
         status = try container.decodeIfPresent(Status.self, forKey: .status) ?? .published
+        regionAnswers = try container.decodeIfPresent([String: String].self, forKey: .regionAnswers) ?? [:]
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(category, forKey: .category)
+        try container.encode(question, forKey: .question)
+        try container.encode(similar, forKey: .similar)
+        try container.encode(answer, forKey: .answer)
+        try container.encode(status, forKey: .status)
+        if !regionAnswers.isEmpty { try container.encode(regionAnswers, forKey: .regionAnswers) }
     }
 }

@@ -15,5 +15,40 @@ public enum CategoriesSchema {
                 table.column("created_at", .datetime).notNull().indexed()
             }
         }
+        migrator.registerMigration("categories.v2.knowledge") { db in
+            try db.create(table: CategoryRow.databaseTableName) { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+                table.column("description", .text).notNull().defaults(to: "")
+                table.column("keywords", .text).notNull().defaults(to: "[]")
+                table.column("team", .text)
+                table.column("retired_at", .datetime)
+                table.column("position", .integer).notNull()
+            }
+            try db.create(table: KnowledgeEntryRow.databaseTableName) { table in
+                table.primaryKey("id", .text)
+                table.column("category", .text).notNull().indexed()
+                    .references(CategoryRow.databaseTableName, onDelete: .restrict, onUpdate: .cascade)
+                table.column("question", .text).notNull()
+                table.column("similar", .text).notNull()
+                table.column("answer", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("region_answers", .text).notNull().defaults(to: "{}")
+                table.column("revision", .integer).notNull()
+                table.column("updated_at", .datetime).notNull()
+                table.column("updated_by", .text).notNull()
+                table.column("position", .integer).notNull()
+            }
+            try db.create(table: KnowledgeRevision.databaseTableName) { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("entry_id", .text).notNull()
+                table.column("revision", .integer).notNull()
+                table.column("change", .text).notNull()
+                table.column("snapshot", .text)
+                table.column("author", .text).notNull()
+                table.column("created_at", .datetime).notNull()
+                table.uniqueKey(["entry_id", "revision"])
+            }
+        }
     }
 }

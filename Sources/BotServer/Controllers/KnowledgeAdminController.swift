@@ -1,0 +1,111 @@
+import Categories
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOFoundationCompat
+
+/// Import and export of categories and knowledge entries as JSON lines (admin token required).
+///
+/// Imports are all or nothing: the first bad line gives 400 naming it, and nothing changes.
+struct KnowledgeAdminController<Context: RequestContext> {
+    /// Imports may be large (tens of MB); beyond this they are refused.
+    static var maxImportBytes: Int { 64 * 1024 * 1024 }
+
+    let store: any KnowledgeStore
+    let live: LiveKnowledge
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.post("categories/import", use: importCategories)
+        group.get("categories/export", use: exportCategories)
+        group.post("knowledge/import", use: importKnowledge)
+        group.get("knowledge/export", use: exportKnowledge)
+    }
+
+    struct ImportResult: ResponseEncodable {
+        var imported: Int
+    }
+
+    @Sendable func importCategories(_ request: Request, context: Context) async throws -> ImportResult {
+        try await importLines(Category.self, request, context) { lines, mode in
+            try await store.importCategories(lines, mode: mode, author: "admin")
+        }
+    }
+
+    @Sendable func importKnowledge(_ request: Request, context: Context) async throws -> ImportResult {
+        try await importLines(KnowledgeEntry.self, request, context) { lines, mode in
+            try await store.importEntries(lines, mode: mode, author: "admin")
+        }
+    }
+
+    @Sendable func exportCategories(_ request: Request, context: Context) async throws -> Response {
+        try jsonLines(try await store.knowledgeBase().categories)
+    }
+
+    @Sendable func exportKnowledge(_ request: Request, context: Context) async throws -> Response {
+        try jsonLines(try await store.knowledgeBase().entries)
+    }
+
+    // MARK: - Helpers
+
+    private func importMode(_ request: Request) throws -> ImportMode {
+        guard let value = request.uri.queryParameters["mode"] else { return .merge }
+        guard let mode = ImportMode(rawValue: String(value)) else {
+            throw APIError(.badRequest, "mode must be merge or replace, not \"\(value)\"")
+        }
+        return mode
+    }
+
+    private func decodeLines<Record: Decodable>(
+        _ type: Record.Type, _ request: Request, _ context: Context
+    ) async throws -> [(line: Int, record: Record)] {
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        if contentType.hasPrefix("text/csv") {
+            throw APIError(.unsupportedMediaType, "CSV import is not available yet; send JSON lines (application/x-ndjson)")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: Self.maxImportBytes)
+        } catch {
+            throw APIError(.contentTooLarge, "the import is larger than \(Self.maxImportBytes) bytes")
+        }
+        do {
+            return try JSONLines.decodeNumbered(type, from: Data(buffer: body))
+        } catch {
+            context.logger.warning("Import refused", metadata: ["reason": "\(error)"])
+            throw APIError(.badRequest, error.message, line: error.line)
+        }
+    }
+
+    /// Decodes the body, runs the import and makes its result live; a refused import answers 400
+    /// with its line, and nothing changes.
+    private func importLines<Record: Decodable>(
+        _ type: Record.Type, _ request: Request, _ context: Context,
+        _ perform: ([(line: Int, record: Record)], ImportMode) async throws -> Int
+    ) async throws -> ImportResult {
+        let mode = try importMode(request)
+        let lines = try await decodeLines(type, request, context)
+        do {
+            let count = try await perform(lines, mode)
+            live.replace(with: try await store.knowledgeBase())
+            context.logger.info(
+                "Imported", metadata: ["records": "\(Record.self)", "count": "\(count)", "mode": "\(mode.rawValue)"])
+            return ImportResult(imported: count)
+        } catch let error as KnowledgeStoreError {
+            context.logger.warning("Import refused", metadata: ["reason": "\(error)"])
+            throw APIError(.badRequest, error.message, line: error.line)
+        }
+    }
+
+    private func jsonLines(_ records: [some Encodable]) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        var buffer = ByteBuffer()
+        for record in records {
+            buffer.writeBytes(try encoder.encode(record))
+            buffer.writeString("\n")
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/x-ndjson; charset=utf-8"], body: .init(byteBuffer: buffer))
+    }
+}
