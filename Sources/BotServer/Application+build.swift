@@ -113,6 +113,9 @@ func buildRouter(
     WeComCallbackController(channel: channel, store: store, processor: processor, metrics: metrics)
         .addRoutes(to: router.group("wecom/callback"))
     let api = router.group("api/v1").add(middleware: AdminAuthMiddleware(token: admin.token))
-    KnowledgeAdminController(store: admin.knowledgeStore, live: admin.knowledge).addRoutes(to: api)
+    let editor = KnowledgeEditor(store: admin.knowledgeStore, live: admin.knowledge)
+    KnowledgeAdminController(editor: editor).addRoutes(to: api)
+    KnowledgeEntryController(editor: editor).addRoutes(to: api)
+    CategoryController(editor: editor).addRoutes(to: api)
     return router
 }

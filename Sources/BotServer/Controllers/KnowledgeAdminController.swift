@@ -12,8 +12,8 @@ struct KnowledgeAdminController<Context: RequestContext> {
     /// Imports may be large (tens of MB); beyond this they are refused.
     static var maxImportBytes: Int { 64 * 1024 * 1024 }
 
-    let store: any KnowledgeStore
-    let live: LiveKnowledge
+    let editor: KnowledgeEditor
+    private var store: any KnowledgeStore { editor.store }
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.post("categories/import", use: importCategories)
@@ -85,16 +85,10 @@ struct KnowledgeAdminController<Context: RequestContext> {
     ) async throws -> ImportResult {
         let mode = try importMode(request)
         let lines = try await decodeLines(type, request, context)
-        do {
-            let count = try await perform(lines, mode)
-            live.replace(with: try await store.knowledgeBase())
-            context.logger.info(
-                "Imported", metadata: ["records": "\(Record.self)", "count": "\(count)", "mode": "\(mode.rawValue)"])
-            return ImportResult(imported: count)
-        } catch let error as KnowledgeStoreError {
-            context.logger.warning("Import refused", metadata: ["reason": "\(error)"])
-            throw APIError(.badRequest, error.message, line: error.line)
-        }
+        let count = try await editor.change(logger: context.logger) { _ in try await perform(lines, mode) }
+        context.logger.info(
+            "Imported", metadata: ["records": "\(Record.self)", "count": "\(count)", "mode": "\(mode.rawValue)"])
+        return ImportResult(imported: count)
     }
 
     private func jsonLines(_ records: [some Encodable]) throws -> Response {
