@@ -11,16 +11,6 @@ struct KnowledgeAdminTests {
     static let token = "test-admin-token"
     static let auth: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/x-ndjson"]
 
-    private func withServer(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let data = try TemporaryDirectory()
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: nil))
-        try await app.test(.router, test)
-    }
-
-    private func json(_ response: TestResponse) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8))) as? [String: Any] ?? [:]
-    }
-
     private func exportedIDs(_ client: some TestClientProtocol) async throws -> [String] {
         let response = try await client.execute(uri: "/api/v1/knowledge/export", method: .get, headers: Self.auth)
         #expect(response.headers[.contentType]?.hasPrefix("application/x-ndjson") == true)
@@ -31,18 +21,18 @@ struct KnowledgeAdminTests {
 
     @Test("A missing or wrong token is 401 with a JSON error", arguments: [nil, "Bearer nope", "Basic abc"])
     func unauthorized(header: String?) async throws {
-        try await withServer { client in
+        try await withRouterServer { client in
             var headers: HTTPFields = [:]
             if let header { headers[.authorization] = header }
             let response = try await client.execute(uri: "/api/v1/knowledge/export", method: .get, headers: headers)
             #expect(response.status == .unauthorized)
-            #expect((json(response)["error"] as? String)?.contains("admin token") == true)
+            #expect((jsonObject(response)["error"] as? String)?.contains("admin token") == true)
         }
     }
 
     @Test("The seed knowledge base is in the database and exports as JSON lines")
     func exportSeed() async throws {
-        try await withServer { client in
+        try await withRouterServer { client in
             let ids = try await exportedIDs(client)
             #expect(ids.count == 48)
             #expect(ids.first == "order-001")
@@ -51,14 +41,14 @@ struct KnowledgeAdminTests {
 
     @Test("A merge import adds entries; a bad line is 400 naming it, and nothing changes")
     func importMerge() async throws {
-        try await withServer { client in
+        try await withRouterServer { client in
             let body = """
                 {"id":"system-100","category":"system","question":"收银小票纸在哪领","similar":["小票纸用完了去哪要","热敏纸怎么申领","收银纸没了"],"answer":"在 ERP → 物料申领 里申请，总仓随下次配送送到。"}
                 """
             let response = try await client.execute(
                 uri: "/api/v1/knowledge/import", method: .post, headers: Self.auth, body: ByteBuffer(string: body))
             #expect(response.status == .ok)
-            #expect(json(response)["imported"] as? Int == 1)
+            #expect(jsonObject(response)["imported"] as? Int == 1)
             #expect(try await exportedIDs(client).count == 49)
 
             let bad = """
@@ -68,20 +58,20 @@ struct KnowledgeAdminTests {
             let refused = try await client.execute(
                 uri: "/api/v1/knowledge/import", method: .post, headers: Self.auth, body: ByteBuffer(string: bad))
             #expect(refused.status == .badRequest)
-            #expect(json(refused)["line"] as? Int == 2)
-            #expect((json(refused)["error"] as? String)?.contains("nonexistent") == true)
+            #expect(jsonObject(refused)["line"] as? Int == 2)
+            #expect((jsonObject(refused)["error"] as? String)?.contains("nonexistent") == true)
             let invalid = try await client.execute(
                 uri: "/api/v1/knowledge/import", method: .post, headers: Self.auth,
                 body: ByteBuffer(string: "{\"id\":\"x-3\",\"category\":\"system\",\"question\":\"q\",\"answer\":\"a\"}\n{oops"))
             #expect(invalid.status == .badRequest)
-            #expect(json(invalid)["line"] as? Int == 2)
+            #expect(jsonObject(invalid)["line"] as? Int == 2)
             #expect(try await exportedIDs(client).count == 49)
         }
     }
 
     @Test("A replace import leaves exactly the file; removing a category in use is refused by name")
     func importReplace() async throws {
-        try await withServer { client in
+        try await withRouterServer { client in
             let body = #"{"id":"only-1","category":"logistics","question":"调拨单在哪查","answer":"ERP 调拨单查询"}"#
             let response = try await client.execute(
                 uri: "/api/v1/knowledge/import?mode=replace", method: .post, headers: Self.auth, body: ByteBuffer(string: body))
@@ -92,13 +82,13 @@ struct KnowledgeAdminTests {
                 uri: "/api/v1/categories/import?mode=replace", method: .post, headers: Self.auth,
                 body: ByteBuffer(string: categories))
             #expect(refused.status == .badRequest)
-            #expect((json(refused)["error"] as? String)?.contains("logistics") == true)
+            #expect((jsonObject(refused)["error"] as? String)?.contains("logistics") == true)
         }
     }
 
     @Test("A bad mode is 400; CSV is refused with a clear message for now")
     func badRequests() async throws {
-        try await withServer { client in
+        try await withRouterServer { client in
             let mode = try await client.execute(
                 uri: "/api/v1/knowledge/import?mode=overwrite", method: .post, headers: Self.auth, body: ByteBuffer(string: ""))
             #expect(mode.status == .badRequest)

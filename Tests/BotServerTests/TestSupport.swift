@@ -134,3 +134,15 @@ func withLiveServer(
         try await app.test(.live) { client in try await test(client, wecom, dataURL) }
     }
 }
+
+/// Runs `test` against the real server in process (no socket), WeCom channel off, fresh data folder.
+func withRouterServer(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    let data = try TemporaryDirectory()
+    let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: nil))
+    try await app.test(.router, test)
+}
+
+/// The response body as a JSON object (empty when it is not one).
+func jsonObject(_ response: TestResponse) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8))) as? [String: Any] ?? [:]
+}
