@@ -86,17 +86,48 @@ struct KnowledgeAdminTests {
         }
     }
 
-    @Test("A bad mode is 400; CSV is refused with a clear message for now")
-    func badRequests() async throws {
+    @Test("A bad mode is 400")
+    func badMode() async throws {
         try await withRouterServer { client in
             let mode = try await client.execute(
                 uri: "/api/v1/knowledge/import?mode=overwrite", method: .post, headers: Self.auth, body: ByteBuffer(string: ""))
             #expect(mode.status == .badRequest)
+        }
+    }
+
+    @Test("CSV from a spreadsheet imports on the same route, and the export round-trips")
+    func csv() async throws {
+        try await withRouterServer { client in
             var csv = Self.auth
             csv[.contentType] = "text/csv"
+            let sheet =
+                "\u{FEFF}id,category,question,similar,answer,status\r\n"
+                + "sys-300,system,\"收银机显示\"\"网络异常\"\"\",\"断网提示\nPOS 网络错误|收银机连不上网\",\"先重启路由器，再重启收银机。\",published\r\n"
+                + "sys-301,system,会员码扫不出,会员码扫不了,请顾客刷新会员码,draft\r\n"
             let response = try await client.execute(
-                uri: "/api/v1/knowledge/import", method: .post, headers: csv, body: ByteBuffer(string: "id,question\n"))
-            #expect(response.status == .unsupportedMediaType)
+                uri: "/api/v1/knowledge/import", method: .post, headers: csv, body: ByteBuffer(string: sheet))
+            #expect(response.status == .ok)
+            #expect(jsonObject(response)["imported"] as? Int == 2)
+            let entry = jsonObject(try await client.execute(uri: "/api/v1/knowledge/sys-300", method: .get, headers: Self.auth))
+            let fields = entry["entry"] as? [String: Any]
+            #expect(fields?["question"] as? String == "收银机显示\"网络异常\"")
+            #expect(fields?["similar"] as? [String] == ["断网提示", "POS 网络错误", "收银机连不上网"])
+            let exported = try await client.execute(uri: "/api/v1/knowledge/export?format=csv", method: .get, headers: Self.auth)
+            #expect(exported.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let again = try await client.execute(
+                uri: "/api/v1/knowledge/import?mode=replace", method: .post, headers: csv, body: exported.body)
+            #expect(jsonObject(again)["imported"] as? Int == 50)
+            #expect(try await exportedIDs(client).count == 50)
+
+            let bad = "id,category,question,similar,answer\r\nx-1,system,q,s,a\r\nx-2,nope,q,s,a\r\n"
+            let refused = try await client.execute(
+                uri: "/api/v1/knowledge/import", method: .post, headers: csv, body: ByteBuffer(string: bad))
+            #expect(refused.status == .badRequest)
+            #expect(jsonObject(refused)["line"] as? Int == 3)
+            let noColumn = try await client.execute(
+                uri: "/api/v1/knowledge/import", method: .post, headers: csv, body: ByteBuffer(string: "id,question\r\n1,q\r\n"))
+            #expect(noColumn.status == .badRequest)
+            #expect((jsonObject(noColumn)["error"] as? String)?.contains("category") == true)
         }
     }
 

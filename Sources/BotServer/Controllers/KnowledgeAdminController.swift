@@ -27,13 +27,13 @@ struct KnowledgeAdminController<Context: RequestContext> {
     }
 
     @Sendable func importCategories(_ request: Request, context: Context) async throws -> ImportResult {
-        try await importLines(Category.self, request, context) { lines, mode in
+        try await importLines(Category.self, request, context, csv: SpreadsheetFormat.categories(fromCSV:)) { lines, mode in
             try await store.importCategories(lines, mode: mode, author: "admin")
         }
     }
 
     @Sendable func importKnowledge(_ request: Request, context: Context) async throws -> ImportResult {
-        try await importLines(KnowledgeEntry.self, request, context) { lines, mode in
+        try await importLines(KnowledgeEntry.self, request, context, csv: SpreadsheetFormat.entries(fromCSV:)) { lines, mode in
             try await store.importEntries(lines, mode: mode, author: "admin")
         }
     }
@@ -42,8 +42,13 @@ struct KnowledgeAdminController<Context: RequestContext> {
         try jsonLines(try await store.knowledgeBase().categories)
     }
 
+    /// JSON lines, or CSV with `?format=csv`.
     @Sendable func exportKnowledge(_ request: Request, context: Context) async throws -> Response {
-        try jsonLines(try await store.knowledgeBase().entries)
+        let entries = try await store.knowledgeBase().entries
+        guard request.uri.queryParameters["format"] == "csv" else { return try jsonLines(entries) }
+        return Response(
+            status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: SpreadsheetFormat.csv(entries: entries))))
     }
 
     // MARK: - Helpers
@@ -56,20 +61,25 @@ struct KnowledgeAdminController<Context: RequestContext> {
         return mode
     }
 
+    /// The body's records: JSON lines, or CSV with a header row when the content type is `text/csv`.
     private func decodeLines<Record: Decodable>(
-        _ type: Record.Type, _ request: Request, _ context: Context
+        _ type: Record.Type, _ request: Request, _ context: Context,
+        csv: (String) throws(KnowledgeBaseError) -> [(line: Int, record: Record)]
     ) async throws -> [(line: Int, record: Record)] {
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        if contentType.hasPrefix("text/csv") {
-            throw APIError(.unsupportedMediaType, "CSV import is not available yet; send JSON lines (application/x-ndjson)")
-        }
+        let isCSV = request.headers[.contentType]?.lowercased().hasPrefix("text/csv") ?? false
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: Self.maxImportBytes)
         } catch {
             throw APIError(.contentTooLarge, "the import is larger than \(Self.maxImportBytes) bytes")
         }
-        do {
+        do throws(KnowledgeBaseError) {
+            if isCSV {
+                guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
+                    throw KnowledgeBaseError(message: "the CSV is not UTF-8 (save it as \"CSV UTF-8\")")
+                }
+                return try csv(text)
+            }
             return try JSONLines.decodeNumbered(type, from: Data(buffer: body))
         } catch {
             context.logger.warning("Import refused", metadata: ["reason": "\(error)"])
@@ -81,10 +91,11 @@ struct KnowledgeAdminController<Context: RequestContext> {
     /// with its line, and nothing changes.
     private func importLines<Record: Decodable>(
         _ type: Record.Type, _ request: Request, _ context: Context,
+        csv: (String) throws(KnowledgeBaseError) -> [(line: Int, record: Record)],
         _ perform: ([(line: Int, record: Record)], ImportMode) async throws -> Int
     ) async throws -> ImportResult {
         let mode = try importMode(request)
-        let lines = try await decodeLines(type, request, context)
+        let lines = try await decodeLines(type, request, context, csv: csv)
         let count = try await editor.change(logger: context.logger) { _ in try await perform(lines, mode) }
         context.logger.info(
             "Imported", metadata: ["records": "\(Record.self)", "count": "\(count)", "mode": "\(mode.rawValue)"])
