@@ -40,6 +40,11 @@ actor WorkSignal {
 
     private func suspend(_ id: UUID) async {
         if released.remove(id) != nil { return }
+        // A notification may have come between `wait` looking and this task starting to wait.
+        if pending {
+            pending = false
+            return
+        }
         await withCheckedContinuation { waiters[id] = $0 }
     }
 
