@@ -110,6 +110,7 @@ func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     HealthController(database: database, readiness: readiness, metrics: metrics).addRoutes(to: router)
+    DocumentationController<AppRequestContext>().addRoutes(to: router)
     WeComCallbackController(channel: channel, store: store, processor: processor, metrics: metrics)
         .addRoutes(to: router.group("wecom/callback"))
     let api = router.group("api/v1").add(middleware: AdminAuthMiddleware(token: admin.token))
