@@ -37,20 +37,21 @@ struct Evaluate: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot read the queries: \(error)")
         }
-        let settings = try AppConfiguration.load().bot
-        let answerer = FirstAnswerer(
-            knowledgeBase: knowledgeBase, minimumScore: settings.answerMinimumScore,
-            minimumMargin: settings.answerMinimumMargin)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let engine = QuestionEngine(knowledgeBase: knowledgeBase, policy: try AppConfiguration.load().bot.matching)
+        let built = clock.now
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         var output = Data()
         for line in queryLines {
-            let prediction = Prediction(
-                query: line.query, decision: answerer.decide(line.query), ranked: answerer.rank(line.query),
-                knowledgeBase: knowledgeBase)
-            output.append(try encoder.encode(prediction))
+            output.append(try encoder.encode(Prediction(query: line.query, understanding: engine.understand(line.query))))
             output.append(UInt8(ascii: "\n"))
         }
+        let calibration = engine.calibration
+        print(
+            "engine built in \(built - started); held-out top1 \(calibration.heldOutTop1), recall3 \(calibration.heldOutRecall3), "
+                + "answer at P ≥ \(calibration.answerThreshold), suggest at F ≥ \(calibration.suggestThreshold)")
         try output.write(to: URL(fileURLWithPath: out))
         print("wrote \(queryLines.count) predictions to \(out)")
     }
@@ -59,26 +60,18 @@ struct Evaluate: AsyncParsableCommand {
         var query: String
     }
 
-    /// One scorer line. Until suggestions and hand-over exist, what the bot cannot answer with
-    /// confidence is handed over (`escalate`), which is what the server does with it today.
+    /// One scorer line: the decision, the top entries, the category.
     struct Prediction: Encodable {
         var query: String
         var decision: String
         var top: [String]
         var category: String?
 
-        init(query: String, decision: AnswerDecision, ranked: [QuestionMatcher.Match], knowledgeBase: KnowledgeBase) {
+        init(query: String, understanding: Understanding) {
             self.query = query
-            self.top = ranked.map(\.entryID.rawValue)
-            switch decision {
-            case .answer(let entry, _):
-                self.decision = "answer"
-                // The answered entry leads, whatever the ranking's ties.
-                self.top = [entry.id.rawValue] + top.filter { $0 != entry.id.rawValue }
-            case .noConfidentAnswer:
-                self.decision = "escalate"
-            }
-            self.category = top.first.flatMap { knowledgeBase.entry(KnowledgeEntryID(rawValue: $0))?.category.rawValue }
+            self.decision = understanding.decision.rawValue
+            self.top = understanding.candidates.map(\.entry.id.rawValue)
+            self.category = understanding.category?.rawValue
         }
     }
 }

@@ -62,3 +62,11 @@ struct SignalDetectorTests {
         }
     }
 }
+
+extension SignalDetectorTests {
+    @Test("A delivery address names places without being a regional matter")
+    func addresses() {
+        #expect(!detector.signals(in: "顾客要改地址：江苏省南京市溧水区石湫镇学府路8号").contains(.regional))
+        #expect(detector.signals(in: "南京区域的门店这周促销吗").contains(.regional))
+    }
+}

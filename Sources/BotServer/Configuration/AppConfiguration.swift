@@ -1,3 +1,4 @@
+import Categories
 import Foundation
 import Logging
 import Yams
@@ -108,6 +109,8 @@ struct BotSettings: Sendable {
     var answerMinimumMargin = 0.1
     var noConfidentAnswerReply = "抱歉，这个问题我暂时没有把握回答，已记录下来交给总部同事跟进。您也可以换个说法再问一次。"
     var nonTextReply = "我目前只能看懂文字消息，请直接输入您的问题，例如“调拨单在哪查”。"
+    /// How sure the bot must be to answer or suggest (turned into thresholds on the knowledge base).
+    var matching = MatchingPolicy()
 
     mutating func apply(_ file: ConfigurationFile.Bot) {
         answerMinimumScore = file.answerMinimumScore ?? answerMinimumScore

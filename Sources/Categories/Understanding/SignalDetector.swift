@@ -45,7 +45,9 @@ public struct SignalDetector: Sendable {
         var rest = TextNormalizer.normalize(text)
         guard !rest.isEmpty else { return false }
         // Peel known phrases off the front, longest first; particles such as 啊 and 呀 may trail.
-        let particles: Set<Character> = ["啊", "呀", "哈", "啦", "呢", "哦", "的", "了", "吧", "嘛", "哇"]
+        let particles: Set<Character> = [
+            "啊", "呀", "哈", "啦", "呢", "哦", "的", "了", "吧", "嘛", "哇", "噢", "喔", "嗯", "恩", "亲", "哟", "呐",
+        ]
         var progressed = true
         while !rest.isEmpty, progressed {
             progressed = false
@@ -65,6 +67,12 @@ public struct SignalDetector: Sendable {
     /// it is a region or store name, which is always about that place.
     private func isRegional(_ normal: String) -> Bool {
         if regionalMarkers.contains(where: normal.contains) { return true }
+        // A postal address (…市…区…路 88 号) names places without asking about them.
+        if normal.contains(where: { $0.isASCII && $0.isNumber }),
+            ["路", "街", "号", "弄", "镇", "大道", "小区", "栋", "单元", "室"].contains(where: normal.contains)
+        {
+            return false
+        }
         for place in places where normal.contains(place) {
             // 华东区, 华南大区, 杭州西湖店, 上海的 …: the place is the subject, not a waypoint.
             guard let range = normal.range(of: place) else { continue }

@@ -1,0 +1,48 @@
+/// The policies an admin chooses; the engine turns them into thresholds on the knowledge base's
+/// own calibration items whenever the knowledge changes, so no threshold is a fixed number.
+public struct MatchingPolicy: Sendable, Equatable, Codable {
+    /// Answer only where held-out phrasings and simulated unseen questions show at least this
+    /// share of right answers.
+    public var answerPrecision: Double
+    /// A stricter (or looser) precision for some categories; their threshold is computed on the
+    /// calibration items of that category when it has enough of them.
+    public var answerPrecisionByCategory: [String: Double]
+    /// Suggest when the best match is at least as close as this quantile of held-out phrasings
+    /// whose entry was among the top 3 (lower suggests more often).
+    public var suggestQuantile: Double
+    /// Below this quantile of the simulated unseen questions' closeness to any category, a
+    /// question is off-topic rather than an unanswered shop question.
+    public var domainQuantile: Double
+    /// Questions this short that fit no entry are asked to say more (clarify) rather than handed over.
+    public var clarifyMaxTokens: Int
+
+    public init(
+        answerPrecision: Double = 0.70, answerPrecisionByCategory: [String: Double] = [:], suggestQuantile: Double = 0.30,
+        domainQuantile: Double = 0.25, clarifyMaxTokens: Int = 3
+    ) {
+        self.answerPrecision = answerPrecision
+        self.answerPrecisionByCategory = answerPrecisionByCategory
+        self.suggestQuantile = suggestQuantile
+        self.domainQuantile = domainQuantile
+        self.clarifyMaxTokens = clarifyMaxTokens
+    }
+}
+
+/// What calibration found on the knowledge base, for admins and the dashboard.
+public struct Calibration: Sendable, Equatable, Codable {
+    /// Held-out phrasings scored against an index without them: how often the top entry, the top 3
+    /// and the category were right.
+    public var heldOutTop1: Double
+    public var heldOutRecall3: Double
+    public var heldOutCategory: Double
+    /// Calibration items: held-out phrasings, and phrasings of entries removed to play unseen questions.
+    public var positives: Int
+    public var negatives: Int
+    /// P(correct) needed to answer, overall and where a category's policy differs.
+    public var answerThreshold: Double
+    public var answerThresholdByCategory: [String: Double]
+    /// The fused score needed to suggest.
+    public var suggestThreshold: Double
+    /// The closeness to a category below which a question is off-topic.
+    public var domainThreshold: Double
+}

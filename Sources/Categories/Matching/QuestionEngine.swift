@@ -1,0 +1,197 @@
+import Dispatch
+import Foundation
+
+/// Understands store questions against a knowledge base: ranks its entries, classifies the
+/// category, computes a confidence calibrated on the knowledge base itself, and decides.
+///
+/// Building one trains the ranker and calibrates it: the entries' similar phrasings are held out one
+/// slot at a time (positives), and groups of entries are removed so that their phrasings play
+/// questions the knowledge base cannot answer (negatives). A confidence model and the thresholds of
+/// `MatchingPolicy` come from those items, so they follow the knowledge base as it changes.
+/// Hand-over signals and small talk are read from the wording first. See docs/research for the method.
+public struct QuestionEngine: Sendable {
+    public let knowledgeBase: KnowledgeBase
+    public let policy: MatchingPolicy
+    public let calibration: Calibration
+    private let entries: [KnowledgeEntry]
+    private let categoryIDs: [CategoryID]
+    private let entryCategory: [Int]
+    private let ranker: EntryRanker
+    private let confidence: ConfidenceModel
+    private let answerThresholds: [Int: Double]
+    private let signals: SignalDetector
+
+    /// Groups of entries removed together to simulate unseen questions.
+    static let negativeGroups = 10
+
+    public init(knowledgeBase: KnowledgeBase, policy: MatchingPolicy = MatchingPolicy(), lexicon: SignalLexicon = .standard) {
+        self.knowledgeBase = knowledgeBase
+        self.policy = policy
+        self.signals = SignalDetector(lexicon: lexicon)
+        let categoryIDs = knowledgeBase.categories.map(\.id)
+        let entries = knowledgeBase.publishedEntries.filter { categoryIDs.contains($0.category) }
+        let entryCategory = entries.map { entry in categoryIDs.firstIndex(of: entry.category)! }
+        self.categoryIDs = categoryIDs
+        self.entries = entries
+        self.entryCategory = entryCategory
+
+        // Every phrasing with its entry and slot (0 = the standard question, which always stays in).
+        let phrasings: [(text: String, entry: Int, slot: Int)] = entries.enumerated().flatMap { index, entry in
+            entry.phrasings.enumerated().map { slot, text in (text, index, slot) }
+        }
+        let slotCount = phrasings.map(\.slot).max() ?? 0
+        let groups = min(Self.negativeGroups, entries.count)
+
+        // The live ranker and the calibration rankers are independent: train them in parallel.
+        let folds = 1 + max(slotCount, 0) + groups
+        let results = ParallelResults<(ranker: EntryRanker?, items: [CalibrationItem])>(count: folds)
+        DispatchQueue.concurrentPerform(iterations: folds) { fold in
+            if fold == 0 {
+                let ranker = EntryRanker(
+                    phrasings: phrasings.map { ($0.text, $0.entry) }, entryCategory: entryCategory,
+                    categoryCount: categoryIDs.count)
+                results.set(fold, (ranker, []))
+            } else if fold <= slotCount {
+                let ranker = EntryRanker(
+                    phrasings: phrasings.filter { $0.slot != fold }.map { ($0.text, $0.entry) }, entryCategory: entryCategory,
+                    categoryCount: categoryIDs.count)
+                let items = phrasings.filter { $0.slot == fold }.map { phrasing in
+                    let scored = ranker.score(phrasing.text)
+                    return CalibrationItem(
+                        features: scored.features, correct: scored.order.first == phrasing.entry,
+                        inTop3: scored.order.prefix(3).contains(phrasing.entry),
+                        categoryRight: scored.order.first.map { entryCategory[$0] == entryCategory[phrasing.entry] } ?? false,
+                        predictedCategory: scored.order.first.map { entryCategory[$0] }, positive: true)
+                }
+                results.set(fold, (nil, items))
+            } else {
+                let group = fold - slotCount - 1
+                let ranker = EntryRanker(
+                    phrasings: phrasings.filter { $0.entry % groups != group }.map { ($0.text, $0.entry) },
+                    entryCategory: entryCategory, categoryCount: categoryIDs.count)
+                let items = phrasings.filter { $0.entry % groups == group && $0.slot > 0 }.map { phrasing in
+                    let scored = ranker.score(phrasing.text)
+                    return CalibrationItem(
+                        features: scored.features, correct: false, inTop3: false, categoryRight: false,
+                        predictedCategory: scored.order.first.map { entryCategory[$0] }, positive: false)
+                }
+                results.set(fold, (nil, items))
+            }
+        }
+        let collected = results.values
+        self.ranker = collected[0].ranker!
+        let items = collected.flatMap(\.items)
+        let positives = items.filter(\.positive)
+        let negatives = items.filter { !$0.positive }
+
+        let model = ConfidenceModel(inputs: items.map(\.features.modelInputs), labels: items.map(\.correct))
+        let probabilities = items.map { model.probability($0.features) }
+        let correct = items.map(\.correct)
+        let answerThreshold = Thresholds.answer(
+            probabilities: probabilities, correct: correct, precision: policy.answerPrecision, minimumItems: 5)
+        var answerThresholds: [Int: Double] = [:]
+        for (category, precision) in policy.answerPrecisionByCategory {
+            guard let index = categoryIDs.firstIndex(of: CategoryID(rawValue: category)) else { continue }
+            let mine = items.indices.filter { items[$0].predictedCategory == index }
+            let own = Thresholds.answer(
+                probabilities: mine.map { probabilities[$0] }, correct: mine.map { correct[$0] }, precision: precision,
+                minimumItems: 15)
+            // Too few items of its own: the category's precision applied to all items.
+            answerThresholds[index] =
+                own < 1
+                ? own
+                : Thresholds.answer(probabilities: probabilities, correct: correct, precision: precision, minimumItems: 5)
+        }
+        let suggestThreshold = Thresholds.quantile(positives.filter(\.inTop3).map(\.features.topScore), policy.suggestQuantile)
+        let domainThreshold = Thresholds.quantile(negatives.map(\.features.bestCategorySimilarity), policy.domainQuantile)
+        func share(_ flags: [Bool]) -> Double { flags.isEmpty ? 0 : Double(flags.filter { $0 }.count) / Double(flags.count) }
+
+        self.confidence = model
+        self.answerThresholds = answerThresholds
+        self.calibration = Calibration(
+            heldOutTop1: share(positives.map(\.correct)), heldOutRecall3: share(positives.map(\.inTop3)),
+            heldOutCategory: share(positives.map(\.categoryRight)), positives: positives.count, negatives: negatives.count,
+            answerThreshold: answerThreshold,
+            answerThresholdByCategory: Dictionary(
+                uniqueKeysWithValues: answerThresholds.map { (categoryIDs[$0.key].rawValue, $0.value) }),
+            suggestThreshold: suggestThreshold, domainThreshold: domainThreshold)
+    }
+
+    /// What the bot makes of `text` as the first message of a conversation.
+    public func understand(_ text: String) -> Understanding {
+        let scored = ranker.score(text)
+        let features = scored.features
+        let probability = scored.order.isEmpty ? 0 : confidence.probability(features)
+        let candidates = Self.candidates(scored, entries: entries)
+        let topCategory = scored.order.first.map { categoryIDs[entryCategory[$0]] }
+        func result(_ decision: Understanding.Decision, _ reasons: [String], category: CategoryID? = topCategory) -> Understanding
+        {
+            Understanding(
+                decision: decision, category: category, candidates: candidates, confidence: probability, reasons: reasons)
+        }
+
+        let found = signals.signals(in: text)
+        if !found.isEmpty {
+            return result(.escalate, found.sorted().map(\.rawValue))
+        }
+        if signals.isSmalltalk(text) || TextNormalizer.normalize(text).isEmpty {
+            return result(.smalltalk, ["smalltalk"], category: nil)
+        }
+        guard let top = scored.order.first else {
+            return result(.escalate, ["low_confidence"], category: nil)
+        }
+        let threshold = answerThresholds[entryCategory[top]] ?? calibration.answerThreshold
+        if probability >= threshold {
+            return result(.answer, [])
+        }
+        if features.topScore >= calibration.suggestThreshold {
+            return result(.suggest, ["low_confidence"])
+        }
+        if features.bestCategorySimilarity >= calibration.domainThreshold {
+            return features.tokenCount <= policy.clarifyMaxTokens
+                ? result(.clarify, ["short_question"]) : result(.escalate, ["low_confidence"])
+        }
+        // Off-topic as far as the knowledge base can tell; the classifier's category still says where it would go.
+        return result(.smalltalk, ["out_of_scope"])
+    }
+
+    /// The top 5 with their share of the fused scores' softmax.
+    private static func candidates(_ scored: EntryRanker.Scored, entries: [KnowledgeEntry]) -> [Understanding.Candidate] {
+        guard let best = scored.order.first.map({ scored.fused[$0] }) else { return [] }
+        let total = scored.order.reduce(0) { $0 + exp(scored.fused[$1] - best) }
+        return scored.order.prefix(5).map {
+            Understanding.Candidate(entry: entries[$0], score: exp(scored.fused[$0] - best) / total)
+        }
+    }
+}
+
+/// One calibration item: a phrasing scored by an index that did not contain it (or its entry).
+struct CalibrationItem: Sendable {
+    var features: ConfidenceFeatures
+    var correct: Bool
+    var inTop3: Bool
+    var categoryRight: Bool
+    var predictedCategory: Int?
+    /// A held-out phrasing of a present entry (true), or of a removed entry (false).
+    var positive: Bool
+}
+
+/// Results written by `concurrentPerform` iterations, one slot each.
+final class ParallelResults<Value>: @unchecked Sendable {
+    // Each iteration writes only its own slot, and the values are read after all have finished;
+    // the lock keeps the array's storage itself safe.
+    private var slots: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func set(_ index: Int, _ value: Value) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    var values: [Value] { lock.withLock { slots.map { $0! } } }
+}
