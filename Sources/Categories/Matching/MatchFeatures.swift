@@ -20,11 +20,13 @@ enum MatchFeatures {
             if (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value) || (0xF900...0xFAFF).contains(value) {
                 flush()
                 tokens.append(String(scalar))
-            } else if (0x61...0x7A).contains(value) {  // a-z
+            } else if (0x61...0x7A).contains(value) {
+                // a-z
                 if runIsDigits || run.isEmpty { flush() }
                 runIsDigits = false
                 run.append(scalar)
-            } else if (0x30...0x39).contains(value) || (value == 0x2E && runIsDigits && !run.isEmpty) {  // 0-9, or . inside a number
+            } else if (0x30...0x39).contains(value) || (value == 0x2E && runIsDigits && !run.isEmpty) {
+                // 0-9, or a . inside a number
                 if !runIsDigits { flush() }
                 runIsDigits = true
                 run.append(scalar)
