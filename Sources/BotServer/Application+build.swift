@@ -28,7 +28,15 @@ func buildApplication(
     logger.info(
         "Knowledge base loaded",
         metadata: ["categories": "\(knowledgeBase.categories.count)", "entries": "\(knowledgeBase.entries.count)"])
-    let knowledge = LiveKnowledge(knowledgeBase: knowledgeBase, settings: configuration.bot)
+    let knowledge = await LiveKnowledge(
+        knowledgeBase: knowledgeBase, policy: configuration.bot.matching, lexicon: configuration.bot.lexicon)
+    let calibration = knowledge.engine.calibration
+    logger.info(
+        "Question engine calibrated on the knowledge base",
+        metadata: [
+            "heldOutTop1": "\(calibration.heldOutTop1)", "heldOutRecall3": "\(calibration.heldOutRecall3)",
+            "answerThreshold": "\(calibration.answerThreshold)",
+        ])
     let engine = ConversationEngine(knowledge: knowledge, settings: configuration.bot)
     let store = DatabaseMessageStore(database: database)
     let metrics = ServerMetrics()
@@ -69,7 +77,8 @@ func buildApplication(
     let readiness = Readiness(required: Set(services.map { String(describing: type(of: $0)) }))
     let router = buildRouter(
         database: database, store: store, processor: processor, channel: channel, metrics: metrics,
-        readiness: readiness, admin: .init(token: adminToken, knowledgeStore: knowledgeStore, knowledge: knowledge))
+        readiness: readiness,
+        admin: .init(token: adminToken, knowledgeStore: knowledgeStore, knowledge: knowledge, conversation: engine))
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StoreDesk"),
@@ -82,6 +91,7 @@ struct AdminDependencies: Sendable {
     var token: String
     var knowledgeStore: any KnowledgeStore
     var knowledge: LiveKnowledge
+    var conversation: ConversationEngine
 }
 
 /// On first start the knowledge base is seeded from `Config/categories.jsonl` and `knowledge.jsonl`;
@@ -118,5 +128,6 @@ func buildRouter(
     KnowledgeAdminController(editor: editor).addRoutes(to: api)
     KnowledgeEntryController(editor: editor).addRoutes(to: api)
     CategoryController(editor: editor).addRoutes(to: api)
+    AskController(conversation: admin.conversation).addRoutes(to: api)
     return router
 }

@@ -1,3 +1,4 @@
+import Categories
 import FakeWeCom
 import Foundation
 import Hummingbird
@@ -42,12 +43,14 @@ struct OperationsTests {
         let data = try TemporaryDirectory()
         let config = data.url.appendingPathComponent("Config")
         try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
-        try "server:\n  host: 0.0.0.0\n  port: 9000\nbot:\n  answerMinimumScore: 0.7\n".write(
+        try "server:\n  host: 0.0.0.0\n  port: 9000\nbot:\n  answerPrecision: 0.8\n  replies:\n    greeting: 您好呀\n".write(
             to: config.appendingPathComponent("storedesk.yaml"), atomically: true, encoding: .utf8)
         let fromFile = try AppConfiguration.load(environment: ["STOREDESK_CONFIG": config.path])
         #expect(fromFile.host == "0.0.0.0")
         #expect(fromFile.port == 9000)
-        #expect(fromFile.bot.answerMinimumScore == 0.7)
+        #expect(fromFile.bot.matching.answerPrecision == 0.8)
+        #expect(fromFile.bot.replies.greeting == "您好呀")
+        #expect(fromFile.bot.replies.thanks == BotSettings.Replies().thanks)
         let fromEnvironment = try AppConfiguration.load(environment: ["STOREDESK_CONFIG": config.path, "STOREDESK_PORT": "8181"])
         #expect(fromEnvironment.port == 8181)
         #expect(throws: ConfigurationError.self) {

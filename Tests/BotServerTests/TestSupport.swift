@@ -1,3 +1,4 @@
+import Categories
 import FakeWeCom
 import Foundation
 import GRDB
@@ -39,6 +40,9 @@ enum TestConfiguration {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Config")
 
+    /// The seed entries, as shipped.
+    static let seedEntries = try! KnowledgeBase.load(fromDirectory: seedConfig).entries
+
     /// A configuration on a free port with fast retries; WeCom on when `apiBase` is given.
     static func make(data: URL, config: URL = seedConfig, apiBase: String?) throws -> AppConfiguration {
         var environment = [
@@ -61,13 +65,15 @@ enum TestConfiguration {
         return configuration
     }
 
-    /// A configuration folder with a small knowledge base written for one test.
-    static func writeKnowledgeBase(in directory: URL, entries: [String]) throws -> URL {
+    /// A configuration folder with the seed knowledge base plus `entries` (JSON lines) for one test.
+    static func writeKnowledgeBase(in directory: URL, adding entries: [String]) throws -> URL {
         let config = directory.appendingPathComponent("Config")
         try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
-        try #"{"id":"logistics","name":"物流问题"}"#.write(
-            to: config.appendingPathComponent("categories.jsonl"), atomically: true, encoding: .utf8)
-        try entries.joined(separator: "\n").write(
+        for file in ["categories.jsonl", "storedesk.yaml"] {
+            try FileManager.default.copyItem(at: seedConfig.appendingPathComponent(file), to: config.appendingPathComponent(file))
+        }
+        let seed = try String(contentsOf: seedConfig.appendingPathComponent("knowledge.jsonl"), encoding: .utf8)
+        try (seed.trimmingCharacters(in: .newlines) + "\n" + entries.joined(separator: "\n")).write(
             to: config.appendingPathComponent("knowledge.jsonl"), atomically: true, encoding: .utf8)
         return config
     }

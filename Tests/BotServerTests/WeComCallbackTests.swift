@@ -164,16 +164,27 @@ struct WeComCallbackTests {
         }
     }
 
-    @Test("A question without a confident answer is told so and stored as unanswered")
-    func unansweredStored() async throws {
+    @Test("A request for a person is handed over, told so, and stored with its reasons")
+    func handedOverStored() async throws {
         try await withLiveServer { client, wecom, dataURL in
-            try await client.post(try fixture.text(from: "zhangsan", "明天北京会下雨吗", msgID: 10001))
+            try await client.post(try fixture.text(from: "zhangsan", "转人工，收银机一直报错", msgID: 10001))
             #expect(await eventually { await wecom.state.texts(to: "zhangsan").count == 1 })
-            #expect(await wecom.state.texts(to: "zhangsan").first?.contains("没有把握") == true)
+            #expect(await wecom.state.texts(to: "zhangsan").first?.contains("转人工") == true)
             let stored = try readDatabase(dataURL) { db in
-                try String.fetchOne(db, sql: "SELECT text FROM unanswered_question WHERE user_id = 'zhangsan'")
+                try Row.fetchOne(db, sql: "SELECT text, reasons, category FROM unanswered_question WHERE user_id = 'zhangsan'")
+                    .map { [$0["text"] as String, $0["reasons"] as String, $0["category"] as String? ?? ""] }
             }
-            #expect(stored == "明天北京会下雨吗")
+            #expect(stored == ["转人工，收银机一直报错", "requested_human", "system"])
+        }
+    }
+
+    @Test("Off-topic chat gets a polite word and is not stored as unanswered")
+    func offTopic() async throws {
+        try await withLiveServer { client, wecom, dataURL in
+            try await client.post(try fixture.text(from: "zhangsan", "明天北京会下雨吗", msgID: 10002))
+            #expect(await eventually { await wecom.state.texts(to: "zhangsan").count == 1 })
+            #expect(await wecom.state.texts(to: "zhangsan").first?.contains("回答不了") == true)
+            #expect(databaseValue(dataURL, "SELECT COUNT(*) FROM unanswered_question", as: Int.self) == 0)
         }
     }
 
@@ -190,11 +201,11 @@ struct WeComCallbackTests {
     func longAnswerSplit() async throws {
         let steps = (1...60).map { "第\($0)步：在 ERP 中打开对应菜单，核对单据信息后提交。" }.joined(separator: "\n")
         let entry =
-            #"{"id":"long-1","category":"logistics","question":"季末退仓怎么操作","similar":["退仓流程"],"answer":"\#(steps.replacingOccurrences(of: "\n", with: "\\n"))"}"#
-        try await withLiveServer(config: { data in try TestConfiguration.writeKnowledgeBase(in: data, entries: [entry]) }) {
+            #"{"id":"long-1","category":"operations","question":"门店装修闭店怎么报备","similar":["装修要闭店怎么申请","店铺装修停业流程","装修期间暂停营业怎么办"],"answer":"\#(steps.replacingOccurrences(of: "\n", with: "\\n"))"}"#
+        try await withLiveServer(config: { data in try TestConfiguration.writeKnowledgeBase(in: data, adding: [entry]) }) {
             client, wecom, _ in
-            try await client.post(try fixture.text(from: "zhangsan", "季末退仓怎么操作", msgID: 12001))
-            #expect(await eventually { await wecom.state.texts(to: "zhangsan").joined() == steps })
+            try await client.post(try fixture.text(from: "zhangsan", "门店装修闭店怎么报备", msgID: 12001))
+            #expect(await eventually { await wecom.state.texts(to: "zhangsan").joined().hasPrefix(steps) })
             let parts = await wecom.state.texts(to: "zhangsan")
             #expect(parts.count >= 2)
             #expect(parts.allSatisfy { $0.utf8.count <= 2048 })

@@ -40,6 +40,14 @@ public struct CallbackFixture: Sendable {
                 + "<MsgId>\(msgID)</MsgId><AgentID>\(agentID)</AgentID></xml>")
     }
 
+    /// An event (enter_agent, click …) from `user`.
+    public func event(from user: String, _ event: String, createTime: Int64 = 1_700_000_000) throws -> Callback {
+        try callback(
+            inner: "<xml><ToUserName><![CDATA[\(corpID)]]></ToUserName><FromUserName><![CDATA[\(user)]]></FromUserName>"
+                + "<CreateTime>\(createTime)</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+                + "<Event><![CDATA[\(event)]]></Event><EventKey><![CDATA[]]></EventKey><AgentID>\(agentID)</AgentID></xml>")
+    }
+
     public func callback(inner: String, timestamp: String = "1700000000", nonce: String = "1234567") throws -> Callback {
         let encrypted = try crypto.encrypt(inner)
         let signature = crypto.signature(timestamp: timestamp, nonce: nonce, payload: encrypted)

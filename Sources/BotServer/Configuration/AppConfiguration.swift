@@ -101,22 +101,76 @@ struct WeComApp: Sendable {
     var apiBase: String
 }
 
-/// How the bot answers.
+/// How the bot answers and what it says.
 struct BotSettings: Sendable {
-    /// The similarity the best phrasing needs for the bot to answer.
-    var answerMinimumScore = 0.6
-    /// How far the best entry must be ahead of the next one.
-    var answerMinimumMargin = 0.1
-    var noConfidentAnswerReply = "抱歉，这个问题我暂时没有把握回答，已记录下来交给总部同事跟进。您也可以换个说法再问一次。"
-    var nonTextReply = "我目前只能看懂文字消息，请直接输入您的问题，例如“调拨单在哪查”。"
     /// How sure the bot must be to answer or suggest (turned into thresholds on the knowledge base).
     var matching = MatchingPolicy()
+    /// Phrases that reveal hand-over signals and small talk (the defaults plus Config additions).
+    var lexicon = SignalLexicon.standard
+    /// The welcome is sent on opening the app at most this often per associate.
+    var welcomeInterval: TimeInterval = 12 * 3600
+    var replies = Replies()
+
+    /// The bot's fixed texts. `{categories}` in `welcome` becomes the category names.
+    struct Replies: Sendable, Codable {
+        var nonText = "我目前只能看懂文字消息，请直接输入您的问题，例如“调拨单在哪查”。"
+        var feedbackPrompt = "——\n这个回答有帮助吗？回复“有用”或“没用”。"
+        var feedbackThanks = "谢谢反馈！有其他问题随时问我。"
+        var feedbackSorry = "抱歉没帮上忙。您可以换个说法再问，或回复“转人工”由总部同事处理。"
+        var suggestIntro = "您想问的是不是："
+        var suggestOutro = "请回复序号查看答案；都不是的话，换个说法再问，或回复“转人工”。"
+        var clarify = "能再具体说说吗？比如是订单、物流、系统使用还是营运方面的问题，遇到了什么情况。"
+        var greeting = "您好！我是门店助手，请直接输入您的问题，例如“调拨单在哪查”。"
+        var thanks = "不客气，有其他问题随时问我。"
+        var acknowledgement = "好的，有其他问题随时问我。"
+        var outOfScope = "这个我回答不了。门店的订单、物流、系统使用和营运问题可以随时问我。"
+        var handedOver = "这个问题我暂时没有把握回答，已记录并转交总部同事跟进，请留意企业微信消息。"
+        var requestedHuman = "好的，已为您转人工，总部同事会尽快在企业微信联系您。"
+        var complaint = "非常抱歉给您带来不好的体验，您的反馈已记录并转交总部负责人跟进。"
+        var urgent = "收到紧急情况，已记录并立即转交总部。如涉及人身安全或火情，请先拨打 110/119/120 并通知店长。"
+        var regional = "这个问题涉及所在区域或门店的具体安排，已转交总部同事确认后回复您。"
+        var welcome = "您好，我是门店助手，可以回答{categories}。"
+        var hotQuestionsIntro = "大家常问："
+        var welcomeOutro = "回复序号查看答案，或直接输入您的问题；需要人工请回复“转人工”。"
+
+        init() {}
+
+        /// Texts missing from the file keep their defaults.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Replies()
+            func text(_ key: CodingKeys, _ fallback: String) throws -> String {
+                try container.decodeIfPresent(String.self, forKey: key) ?? fallback
+            }
+            nonText = try text(.nonText, defaults.nonText)
+            feedbackPrompt = try text(.feedbackPrompt, defaults.feedbackPrompt)
+            feedbackThanks = try text(.feedbackThanks, defaults.feedbackThanks)
+            feedbackSorry = try text(.feedbackSorry, defaults.feedbackSorry)
+            suggestIntro = try text(.suggestIntro, defaults.suggestIntro)
+            suggestOutro = try text(.suggestOutro, defaults.suggestOutro)
+            clarify = try text(.clarify, defaults.clarify)
+            greeting = try text(.greeting, defaults.greeting)
+            thanks = try text(.thanks, defaults.thanks)
+            acknowledgement = try text(.acknowledgement, defaults.acknowledgement)
+            outOfScope = try text(.outOfScope, defaults.outOfScope)
+            handedOver = try text(.handedOver, defaults.handedOver)
+            requestedHuman = try text(.requestedHuman, defaults.requestedHuman)
+            complaint = try text(.complaint, defaults.complaint)
+            urgent = try text(.urgent, defaults.urgent)
+            regional = try text(.regional, defaults.regional)
+            welcome = try text(.welcome, defaults.welcome)
+            hotQuestionsIntro = try text(.hotQuestionsIntro, defaults.hotQuestionsIntro)
+            welcomeOutro = try text(.welcomeOutro, defaults.welcomeOutro)
+        }
+    }
 
     mutating func apply(_ file: ConfigurationFile.Bot) {
-        answerMinimumScore = file.answerMinimumScore ?? answerMinimumScore
-        answerMinimumMargin = file.answerMinimumMargin ?? answerMinimumMargin
-        noConfidentAnswerReply = file.replies?.noConfidentAnswer ?? noConfidentAnswerReply
-        nonTextReply = file.replies?.nonText ?? nonTextReply
+        if let precision = file.answerPrecision { matching.answerPrecision = precision }
+        if let byCategory = file.answerPrecisionByCategory { matching.answerPrecisionByCategory = byCategory }
+        if let quantile = file.suggestQuantile { matching.suggestQuantile = quantile }
+        if let hours = file.welcomeIntervalHours { welcomeInterval = hours * 3600 }
+        if let additions = file.signals { lexicon = lexicon.merging(additions) }
+        if let overrides = file.replies { replies = overrides }
     }
 }
 

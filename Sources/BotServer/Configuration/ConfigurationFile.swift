@@ -1,3 +1,4 @@
+import Categories
 import Foundation
 import Yams
 
@@ -8,13 +9,13 @@ struct ConfigurationFile: Decodable {
         var port: Int?
     }
     struct Bot: Decodable {
-        struct Replies: Decodable {
-            var noConfidentAnswer: String?
-            var nonText: String?
-        }
-        var answerMinimumScore: Double?
-        var answerMinimumMargin: Double?
-        var replies: Replies?
+        var answerPrecision: Double?
+        var answerPrecisionByCategory: [String: Double]?
+        var suggestQuantile: Double?
+        var welcomeIntervalHours: Double?
+        /// Phrases added to the built-in signal lexicon.
+        var signals: SignalLexicon?
+        var replies: BotSettings.Replies?
     }
     struct Outbox: Decodable {
         var initialBackoffSeconds: Double?

@@ -10,7 +10,7 @@ struct KnowledgeEditor: Sendable {
     func change<Result>(logger: Logger, _ body: (any KnowledgeStore) async throws -> Result) async throws -> Result {
         do {
             let result = try await body(store)
-            live.replace(with: try await store.knowledgeBase())
+            await live.replace(with: try await store.knowledgeBase())
             return result
         } catch let error as KnowledgeStoreError {
             logger.warning("Knowledge change refused", metadata: ["reason": "\(error)"])

@@ -59,6 +59,30 @@ struct AppDatabase: Sendable {
             try db.create(index: "outbox_pending", on: OutboxRecord.databaseTableName, columns: ["status", "user_id", "id"])
         }
         CategoriesSchema.registerMigrations(in: &migrator)
+        migrator.registerMigration("server.v2.conversation") { db in
+            try db.create(table: ConversationState.databaseTableName) { table in
+                table.primaryKey("user_id", .text)
+                table.column("suggestions", .text).notNull().defaults(to: "[]")
+                table.column("suggested_at", .datetime)
+                table.column("last_answer_log_id", .integer)
+                table.column("answered_at", .datetime)
+                table.column("welcomed_at", .datetime)
+            }
+            try db.create(table: QuestionLogRecord.databaseTableName) { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("user_id", .text).notNull().indexed()
+                table.column("message_key", .text).notNull().unique(onConflict: .ignore)
+                table.column("text", .text).notNull()
+                table.column("decision", .text).notNull()
+                table.column("category", .text)
+                table.column("entry_id", .text)
+                table.column("candidate_ids", .text).notNull()
+                table.column("confidence", .double).notNull()
+                table.column("reasons", .text).notNull()
+                table.column("helpful", .boolean)
+                table.column("created_at", .datetime).notNull().indexed()
+            }
+        }
         return migrator
     }
 }

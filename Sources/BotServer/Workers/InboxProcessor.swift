@@ -1,3 +1,4 @@
+import Categories
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -75,17 +76,22 @@ final class InboxProcessor: Service, Sendable {
         do {
             let message = try CallbackMessage(xml: record.xml)
             let now = Date()
-            let outcome = engine.respond(to: message, messageKey: record.dedupeKey, now: now)
+            let state = try await store.conversationState(of: message.fromUser)
+            let hot = message.content == .enterAgent ? try await hotQuestions(now: now) : []
+            let outcome = engine.respond(to: message, messageKey: record.dedupeKey, state: state, hotQuestions: hot, now: now)
             let replies = outcome.replies.flatMap { reply in
                 TextSplitter.split(reply, maxBytes: OutgoingMessage.maxTextBytes).map {
                     OutgoingMessage.text($0, to: message.fromUser)
                 }
             }
-            try await store.complete(id, replies: replies, unanswered: outcome.unanswered, now: now)
+            try await store.complete(id, replies: replies, conversation: outcome, now: now)
             logger.info(
                 "Handled message",
                 metadata: metadata.merging(
-                    ["replies": "\(replies.count)", "unanswered": "\(outcome.unanswered != nil)"]) { $1 })
+                    [
+                        "replies": "\(replies.count)", "decision": "\(outcome.log?.decision ?? "-")",
+                        "reasons": "\(outcome.log?.reasons ?? "")",
+                    ]) { $1 })
             if !replies.isEmpty { await outboxSignal.notify() }
         } catch {
             let giveUp = record.attempts + 1 >= maxAttempts
@@ -97,6 +103,19 @@ final class InboxProcessor: Service, Sendable {
                 try? await Task.sleep(for: .milliseconds(200 << min(record.attempts, 6)))
             }
         }
+    }
+
+    /// The most answered entries of the last 30 days, topped up with each category's first entry.
+    private func hotQuestions(now: Date) async throws -> [KnowledgeEntryID] {
+        let asked = try await store.mostAnsweredEntries(since: now.addingTimeInterval(-30 * 86400), limit: 3)
+            .map(KnowledgeEntryID.init(rawValue:))
+        let knowledgeBase = engine.knowledge.engine.knowledgeBase
+        let firsts = knowledgeBase.categories.filter(\.isActive).compactMap { category in
+            knowledgeBase.publishedEntries.first { $0.category == category.id }?.id
+        }
+        var hot = asked
+        for id in firsts where hot.count < 3 && !hot.contains(id) { hot.append(id) }
+        return hot
     }
 
     /// Which associates are being handled, so that each has at most one lane.

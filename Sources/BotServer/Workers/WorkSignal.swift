@@ -8,44 +8,54 @@ actor WorkSignal {
     private var pending = false
     private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     private var released: Set<UUID> = []
+    private var notified: Set<UUID> = []
 
     /// Wakes every waiting worker, or the next one to wait.
     func notify() {
         if waiters.isEmpty {
             pending = true
         } else {
-            for waiter in waiters.values { waiter.resume() }
+            for (id, waiter) in waiters {
+                notified.insert(id)
+                waiter.resume()
+            }
             waiters.removeAll()
         }
     }
 
     /// Returns on a notification, after `timeout`, or when the task is cancelled.
-    func wait(upTo timeout: Duration) async {
+    /// - Returns: whether a notification ended the wait.
+    @discardableResult
+    func wait(upTo timeout: Duration) async -> Bool {
         if pending {
             pending = false
-            return
+            return true
         }
         let id = UUID()
-        await withTaskGroup(of: Void.self) { group in
+        return await withTaskGroup(of: Bool.self) { group in
             group.addTask { await self.suspend(id) }
             group.addTask {
                 try? await Task.sleep(for: timeout)
                 await self.release(id)
+                return false
             }
-            _ = await group.next()
+            let first = await group.next() ?? false
             group.cancelAll()
             self.release(id)
+            return first
         }
     }
 
-    private func suspend(_ id: UUID) async {
-        if released.remove(id) != nil { return }
+    /// - Returns: true when a notification (not a release by the timeout) ended it.
+    private func suspend(_ id: UUID) async -> Bool {
+        if released.remove(id) != nil { return false }
         // A notification may have come between `wait` looking and this task starting to wait.
         if pending {
             pending = false
-            return
+            return true
         }
         await withCheckedContinuation { waiters[id] = $0 }
+        return notified.remove(id) != nil
     }
 
     private func release(_ id: UUID) {

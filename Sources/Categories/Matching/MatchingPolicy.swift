@@ -1,6 +1,6 @@
 /// The policies an admin chooses; the engine turns them into thresholds on the knowledge base's
 /// own calibration items whenever the knowledge changes, so no threshold is a fixed number.
-public struct MatchingPolicy: Sendable, Equatable, Codable {
+public struct MatchingPolicy: Sendable, Hashable, Codable {
     /// Answer only where held-out phrasings and simulated unseen questions show at least this
     /// share of right answers.
     public var answerPrecision: Double
@@ -15,16 +15,20 @@ public struct MatchingPolicy: Sendable, Equatable, Codable {
     public var domainQuantile: Double
     /// Questions this short that fit no entry are asked to say more (clarify) rather than handed over.
     public var clarifyMaxTokens: Int
+    /// A question shorter than this (in tokens: characters and words) names a topic, not a question
+    /// (小票, 调拨): it is offered suggestions, never a direct answer.
+    public var minimumAnswerTokens: Int
 
     public init(
         answerPrecision: Double = 0.70, answerPrecisionByCategory: [String: Double] = [:], suggestQuantile: Double = 0.30,
-        domainQuantile: Double = 0.25, clarifyMaxTokens: Int = 3
+        domainQuantile: Double = 0.25, clarifyMaxTokens: Int = 3, minimumAnswerTokens: Int = 3
     ) {
         self.answerPrecision = answerPrecision
         self.answerPrecisionByCategory = answerPrecisionByCategory
         self.suggestQuantile = suggestQuantile
         self.domainQuantile = domainQuantile
         self.clarifyMaxTokens = clarifyMaxTokens
+        self.minimumAnswerTokens = minimumAnswerTokens
     }
 }
 
@@ -45,4 +49,7 @@ public struct Calibration: Sendable, Equatable, Codable {
     public var suggestThreshold: Double
     /// The closeness to a category below which a question is off-topic.
     public var domainThreshold: Double
+    /// True while the figures come from an earlier version of the knowledge base (just after an
+    /// edit, until the full calibration has run).
+    public var provisional: Bool
 }

@@ -20,14 +20,34 @@ public struct QuestionEngine: Sendable {
     private let confidence: ConfidenceModel
     private let answerThresholds: [Int: Double]
     private let signals: SignalDetector
+    private let lexicon: SignalLexicon
 
     /// Groups of entries removed together to simulate unseen questions.
     static let negativeGroups = 10
 
+    /// Trains and fully calibrates an engine (seconds of work: run it off the request path).
     public init(knowledgeBase: KnowledgeBase, policy: MatchingPolicy = MatchingPolicy(), lexicon: SignalLexicon = .standard) {
+        self.init(knowledgeBase: knowledgeBase, policy: policy, lexicon: lexicon, reusing: nil)
+    }
+
+    /// Trains the ranker on `knowledgeBase` but keeps `calibrated`'s confidence model and thresholds:
+    /// the fast way to make an admin's edit answerable at once, until a full calibration replaces it.
+    public init(knowledgeBase: KnowledgeBase, reusingCalibrationOf calibrated: QuestionEngine) {
+        self.init(
+            knowledgeBase: knowledgeBase, policy: calibrated.policy, lexicon: calibrated.lexicon,
+            reusing: calibrated)
+    }
+
+    /// Whether this engine's confidence was calibrated on an earlier version of the knowledge base.
+    public var isProvisional: Bool { calibration.provisional }
+
+    private init(
+        knowledgeBase: KnowledgeBase, policy: MatchingPolicy, lexicon: SignalLexicon, reusing calibrated: QuestionEngine?
+    ) {
         self.knowledgeBase = knowledgeBase
         self.policy = policy
         self.signals = SignalDetector(lexicon: lexicon)
+        self.lexicon = lexicon
         let categoryIDs = knowledgeBase.categories.map(\.id)
         let entries = knowledgeBase.publishedEntries.filter { categoryIDs.contains($0.category) }
         let entryCategory = entries.map { entry in categoryIDs.firstIndex(of: entry.category)! }
@@ -39,13 +59,26 @@ public struct QuestionEngine: Sendable {
         let phrasings: [(text: String, entry: Int, slot: Int)] = entries.enumerated().flatMap { index, entry in
             entry.phrasings.enumerated().map { slot, text in (text, index, slot) }
         }
+        if let calibrated {
+            ranker = EntryRanker(
+                phrasings: phrasings.map { ($0.text, $0.entry) }, entryCategory: entryCategory, categoryCount: categoryIDs.count)
+            confidence = calibrated.confidence
+            var calibration = calibrated.calibration
+            calibration.provisional = true
+            self.calibration = calibration
+            answerThresholds = Dictionary(
+                uniqueKeysWithValues: calibration.answerThresholdByCategory.compactMap { id, threshold in
+                    categoryIDs.firstIndex(of: CategoryID(rawValue: id)).map { ($0, threshold) }
+                })
+            return
+        }
         let slotCount = phrasings.map(\.slot).max() ?? 0
         let groups = min(Self.negativeGroups, entries.count)
 
         // The live ranker and the calibration rankers are independent: train them in parallel.
         let folds = 1 + max(slotCount, 0) + groups
         let results = ParallelResults<(ranker: EntryRanker?, items: [CalibrationItem])>(count: folds)
-        DispatchQueue.concurrentPerform(iterations: folds) { fold in
+        ParallelLoop.run(iterations: folds) { fold in
             if fold == 0 {
                 let ranker = EntryRanker(
                     phrasings: phrasings.map { ($0.text, $0.entry) }, entryCategory: entryCategory,
@@ -114,7 +147,7 @@ public struct QuestionEngine: Sendable {
             answerThreshold: answerThreshold,
             answerThresholdByCategory: Dictionary(
                 uniqueKeysWithValues: answerThresholds.map { (categoryIDs[$0.key].rawValue, $0.value) }),
-            suggestThreshold: suggestThreshold, domainThreshold: domainThreshold)
+            suggestThreshold: suggestThreshold, domainThreshold: domainThreshold, provisional: false)
     }
 
     /// What the bot makes of `text` as the first message of a conversation.
@@ -141,7 +174,7 @@ public struct QuestionEngine: Sendable {
             return result(.escalate, ["low_confidence"], category: nil)
         }
         let threshold = answerThresholds[entryCategory[top]] ?? calibration.answerThreshold
-        if probability >= threshold {
+        if probability >= threshold, features.tokenCount >= policy.minimumAnswerTokens {
             return result(.answer, [])
         }
         if features.topScore >= calibration.suggestThreshold {
@@ -176,7 +209,41 @@ struct CalibrationItem: Sendable {
     var positive: Bool
 }
 
-/// Results written by `concurrentPerform` iterations, one slot each.
+/// Runs loop iterations on as many threads as there are cores.
+///
+/// Foundation threads rather than Dispatch's global queues: on Linux those also run Swift
+/// concurrency's tasks, and seconds of training there would starve the server's requests.
+enum ParallelLoop {
+    static func run(iterations: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let next = NextIndex()
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, iterations))
+        let finished = DispatchSemaphore(value: 0)
+        for _ in 0..<workers {
+            let thread = Thread {
+                while let index = next.take(below: iterations) { body(index) }
+                finished.signal()
+            }
+            thread.stackSize = 1 << 22
+            thread.start()
+        }
+        for _ in 0..<workers { finished.wait() }
+    }
+
+    private final class NextIndex: @unchecked Sendable {
+        private var value = 0
+        private let lock = NSLock()
+
+        func take(below limit: Int) -> Int? {
+            lock.withLock {
+                guard value < limit else { return nil }
+                defer { value += 1 }
+                return value
+            }
+        }
+    }
+}
+
+/// Results written by `ParallelLoop` iterations, one slot each.
 final class ParallelResults<Value>: @unchecked Sendable {
     // Each iteration writes only its own slot, and the values are read after all have finished;
     // the lock keeps the array's storage itself safe.

@@ -14,7 +14,7 @@ public struct CategoryID: RawRepresentable, Hashable, Sendable, Codable, CustomS
 }
 
 /// A bucket of questions (订单问题, 物流问题, …) and the team its hand-overs go to.
-public struct Category: Sendable, Equatable, Codable, Identifiable {
+public struct Category: Sendable, Hashable, Codable, Identifiable {
     public var id: CategoryID
     /// The name associates see.
     public var name: String

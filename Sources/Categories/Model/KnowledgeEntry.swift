@@ -14,9 +14,9 @@ public struct KnowledgeEntryID: RawRepresentable, Hashable, Sendable, Codable, C
 
 /// One question the knowledge base can answer: the standard question, other ways associates ask
 /// it, and HQ's answer.
-public struct KnowledgeEntry: Sendable, Equatable, Codable, Identifiable {
+public struct KnowledgeEntry: Sendable, Hashable, Codable, Identifiable {
     /// Whether associates get this entry's answer.
-    public enum Status: String, Sendable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable {
         case draft
         case published
     }

@@ -50,5 +50,11 @@ public enum CategoriesSchema {
                 table.uniqueKey(["entry_id", "revision"])
             }
         }
+        migrator.registerMigration("categories.v3.unanswered-reasons") { db in
+            try db.alter(table: UnansweredQuestion.databaseTableName) { table in
+                table.add(column: "reasons", .text).notNull().defaults(to: "")
+                table.add(column: "category", .text)
+            }
+        }
     }
 }

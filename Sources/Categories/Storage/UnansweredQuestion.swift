@@ -11,19 +11,25 @@ public struct UnansweredQuestion: Sendable, Equatable, Codable, FetchableRecord,
     public var text: String
     /// The closest entries when it was asked, best first, comma-separated.
     public var candidateIDs: String
-    /// The best score, so that admins can sort near-misses first.
+    /// The calibrated confidence in the best entry, so that admins can sort near-misses first.
     public var bestScore: Double
     /// The inbox key of the message, which ties it to the conversation.
     public var messageKey: String
     public var createdAt: Date
+    /// Why it was handed over (reason codes, comma-separated).
+    public var reasons: String
+    /// The category it was classified in, for routing.
+    public var category: String?
 
-    public init(userID: String, text: String, candidates: [QuestionMatcher.Match], messageKey: String, createdAt: Date) {
+    public init(userID: String, text: String, understanding: Understanding, messageKey: String, createdAt: Date) {
         self.userID = userID
         self.text = text
-        self.candidateIDs = candidates.map(\.entryID.rawValue).joined(separator: ",")
-        self.bestScore = candidates.first?.score ?? 0
+        self.candidateIDs = understanding.candidates.map(\.entry.id.rawValue).joined(separator: ",")
+        self.bestScore = understanding.confidence
         self.messageKey = messageKey
         self.createdAt = createdAt
+        self.reasons = understanding.reasons.joined(separator: ",")
+        self.category = understanding.category?.rawValue
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -31,7 +37,7 @@ public struct UnansweredQuestion: Sendable, Equatable, Codable, FetchableRecord,
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, text
+        case id, text, reasons, category
         case userID = "user_id"
         case candidateIDs = "candidate_ids"
         case bestScore = "best_score"

@@ -3,7 +3,7 @@
 /// store names as places.
 ///
 /// Phrases are matched on normalised text (see `TextNormalizer`), so write them without punctuation.
-public struct SignalLexicon: Sendable, Equatable, Codable {
+public struct SignalLexicon: Sendable, Hashable, Codable {
     public var requestedHuman: [String]
     public var complaint: [String]
     /// Phrases that mention a complaint without being one (顾客投诉怎么处理 asks how to handle one).
@@ -27,6 +27,20 @@ public struct SignalLexicon: Sendable, Equatable, Codable {
         self.regionalMarkers = regionalMarkers
         self.places = places
         self.smalltalk = smalltalk
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requestedHuman, complaint, notComplaint, urgent, regionalMarkers, places, smalltalk
+    }
+
+    /// Every list is optional in a file (an addition to the defaults names only what it adds).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func list(_ key: CodingKeys) throws -> [String] { try container.decodeIfPresent([String].self, forKey: key) ?? [] }
+        self.init(
+            requestedHuman: try list(.requestedHuman), complaint: try list(.complaint), notComplaint: try list(.notComplaint),
+            urgent: try list(.urgent), regionalMarkers: try list(.regionalMarkers), places: try list(.places),
+            smalltalk: try list(.smalltalk))
     }
 
     /// Adds `other`'s phrases to these.

@@ -1,0 +1,39 @@
+import Foundation
+import GRDB
+
+/// One question an associate asked and what the bot decided: the record behind the figures
+/// (resolution rate, hot questions, feedback) and the admins' review.
+struct QuestionLogRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "question_log"
+
+    var id: Int64?
+    var userID: String
+    var messageKey: String
+    var text: String
+    /// answer, suggest, clarify, smalltalk, escalate, or picked (a suggestion chosen by number).
+    var decision: String
+    var category: String?
+    /// The entry whose answer was sent, if any.
+    var entryID: String?
+    /// The closest entries, best first, comma-separated.
+    var candidateIDs: String
+    var confidence: Double
+    /// Reason codes, comma-separated.
+    var reasons: String
+    /// The associate's "有用" (true) or "没用" (false) on the answer.
+    var helpful: Bool?
+    var createdAt: Date
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, text, decision, category, confidence, reasons, helpful
+        case userID = "user_id"
+        case messageKey = "message_key"
+        case entryID = "entry_id"
+        case candidateIDs = "candidate_ids"
+        case createdAt = "created_at"
+    }
+}
