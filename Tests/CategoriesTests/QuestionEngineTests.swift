@@ -116,3 +116,14 @@ struct QuestionEngineTests {
         #expect(QuestionEngine(knowledgeBase: empty).understand("调拨单在哪查").decision != .answer)
     }
 }
+
+extension QuestionEngineTests {
+    @Test(
+        "A short term of the knowledge base is offered suggestions, never called off-topic or answered",
+        arguments: ["扫码", "积分", "排班", "解款"])
+    func shortKnownTerms(term: String) {
+        let understanding = Self.engine.understand(term)
+        #expect(understanding.decision == .suggest)
+        #expect(understanding.candidates.count >= 3)
+    }
+}

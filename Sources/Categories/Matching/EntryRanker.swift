@@ -75,7 +75,8 @@ struct EntryRanker: Sendable {
             categorySimilarity: first.map { categorySimilarity[entryCategory[$0]] } ?? 0,
             bestCategorySimilarity: categorySimilarity.max() ?? 0,
             coverage: space.coverage(text),
-            tokenCount: MatchFeatures.tokens(text).count)
+            tokenCount: MatchFeatures.tokens(text).count,
+            isKnownTerm: space.knowsAllFeatures(text))
         return Scored(order: order, fused: fused, features: features)
     }
 }
@@ -95,6 +96,8 @@ struct ConfidenceFeatures: Sendable, Equatable {
     /// Share of the question's distinct tokens the knowledge base knows.
     var coverage: Double
     var tokenCount: Int
+    /// Every character and bigram of the question occurs in the knowledge base.
+    var isKnownTerm: Bool
 
     /// The inputs of the confidence model, in its order.
     var modelInputs: [Double] { [margin, topScore, entrySimilarity, categorySimilarity, coverage] }

@@ -136,6 +136,13 @@ struct TFIDFSpace: Sendable {
         return SparseVector(indices: entries.map(\.0), values: entries.map { norm > 0 ? $0.1 / norm : 0 })
     }
 
+    /// Whether every unigram and bigram of the text occurs in the phrasings: the text is a term of the
+    /// knowledge base (报修, 调拨单), not something it has never seen.
+    func knowsAllFeatures(_ text: String) -> Bool {
+        let features = MatchFeatures.counts(text).keys
+        return !features.isEmpty && features.allSatisfy { vocabulary[$0] != nil }
+    }
+
     /// The share of the text's distinct tokens that the phrasings contain.
     func coverage(_ text: String) -> Double {
         let unigrams = Set(MatchFeatures.tokens(text))

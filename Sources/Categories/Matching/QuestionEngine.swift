@@ -180,6 +180,10 @@ public struct QuestionEngine: Sendable {
         if features.topScore >= calibration.suggestThreshold {
             return result(.suggest, ["low_confidence"])
         }
+        // A short term of the knowledge base itself (报修) is shop talk, however weak the match: offer the closest.
+        if features.isKnownTerm, (2...policy.clarifyMaxTokens).contains(features.tokenCount) {
+            return result(.suggest, ["low_confidence"])
+        }
         if features.bestCategorySimilarity >= calibration.domainThreshold {
             return features.tokenCount <= policy.clarifyMaxTokens
                 ? result(.clarify, ["short_question"]) : result(.escalate, ["low_confidence"])
