@@ -105,6 +105,12 @@ func seedKnowledgeIfEmpty(_ store: any KnowledgeStore, from directory: URL, logg
         let entryLines = try JSONLines.decodeNumbered(KnowledgeEntry.self, from: try Data(contentsOf: entries))
         _ = try await store.importCategories(categoryLines, mode: .merge, author: "seed")
         let count = try await store.importEntries(entryLines, mode: .merge, author: "seed")
+        let synonyms = directory.appendingPathComponent("synonyms.jsonl")
+        if FileManager.default.fileExists(atPath: synonyms.path) {
+            for (_, group) in try JSONLines.decodeNumbered(SynonymGroup.self, from: try Data(contentsOf: synonyms)) {
+                try await store.saveSynonyms(group)
+            }
+        }
         logger.notice("Seeded the knowledge base", metadata: ["entries": "\(count)", "from": "\(directory.path)"])
     } catch {
         throw ConfigurationError("cannot seed the knowledge base from \(directory.path): \(error)")
@@ -128,6 +134,7 @@ func buildRouter(
     KnowledgeAdminController(editor: editor).addRoutes(to: api)
     KnowledgeEntryController(editor: editor).addRoutes(to: api)
     CategoryController(editor: editor).addRoutes(to: api)
+    SynonymController(editor: editor).addRoutes(to: api)
     AskController(conversation: admin.conversation).addRoutes(to: api)
     return router
 }

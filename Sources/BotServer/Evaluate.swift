@@ -17,6 +17,9 @@ struct Evaluate: AsyncParsableCommand {
     @Option(help: "Knowledge entries as JSON lines ({\"id\", \"category\", \"question\", \"similar\", \"answer\"}).")
     var kb: String
 
+    @Option(help: "Synonym groups as JSON lines ({\"id\", \"terms\"}), optional; the server's come from Config/synonyms.jsonl.")
+    var synonyms: String?
+
     @Option(help: "Queries as JSON lines, each with a \"query\" field.")
     var queries: String
 
@@ -24,12 +27,19 @@ struct Evaluate: AsyncParsableCommand {
     var out: String
 
     func run() async throws {
-        let knowledgeBase: KnowledgeBase
+        var knowledgeBase: KnowledgeBase
         do {
             knowledgeBase = try KnowledgeBase.load(
                 categoriesFile: URL(fileURLWithPath: categories), knowledgeFile: URL(fileURLWithPath: kb))
         } catch {
             throw ValidationError("cannot load the knowledge base: \(error)")
+        }
+        if let synonyms {
+            do {
+                knowledgeBase.synonyms = try JSONLines.decode(SynonymGroup.self, file: URL(fileURLWithPath: synonyms))
+            } catch {
+                throw ValidationError("cannot read the synonyms: \(error)")
+            }
         }
         let queryLines: [Query]
         do {

@@ -54,7 +54,8 @@ struct AskTests {
         let seed = TestConfiguration.seedConfig
         try await Evaluate.parse([
             "--categories", seed.appendingPathComponent("categories.jsonl").path, "--kb",
-            seed.appendingPathComponent("knowledge.jsonl").path, "--queries", queries.path, "--out", out.path,
+            seed.appendingPathComponent("knowledge.jsonl").path, "--synonyms", seed.appendingPathComponent("synonyms.jsonl").path,
+            "--queries", queries.path, "--out", out.path,
         ]).run()
         let evaluated = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").map {
             (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["decision"] as? String

@@ -94,3 +94,20 @@ struct KnowledgeEditingTests {
         }
     }
 }
+
+extension KnowledgeEditingTests {
+    @Test("Synonyms are seeded, editable, and change matching at once")
+    func synonyms() async throws {
+        try await withRouterServer { client in
+            let seeded = jsonObject(try await call(client, .get, "/api/v1/synonyms"))
+            #expect((seeded["synonyms"] as? [[String: Any]])?.contains { $0["id"] as? String == "receipt" } == true)
+            let saved = try await call(client, .put, "/api/v1/synonyms/transfer", #"{"terms":["调拨","调货","挪货"]}"#)
+            #expect(saved.status == .ok)
+            let asked = jsonObject(try await call(client, .post, "/api/v1/ask", #"{"text":"挪货单在哪查"}"#))
+            #expect(((asked["top"] as? [[String: Any]])?.first?["id"] as? String) == "logistics-001")
+            #expect(try await call(client, .put, "/api/v1/synonyms/x", #"{"terms":["一个"]}"#).status == .badRequest)
+            #expect(try await call(client, .delete, "/api/v1/synonyms/transfer").status == .noContent)
+            #expect(try await call(client, .delete, "/api/v1/synonyms/transfer").status == .notFound)
+        }
+    }
+}

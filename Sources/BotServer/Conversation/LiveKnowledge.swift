@@ -90,8 +90,10 @@ actor EngineCache {
         var entries: [KnowledgeEntry]
         var policy: MatchingPolicy
         var lexicon: SignalLexicon
+        var synonyms: [SynonymGroup]
 
         init(knowledgeBase: KnowledgeBase, policy: MatchingPolicy, lexicon: SignalLexicon) {
+            synonyms = knowledgeBase.synonyms
             categories = knowledgeBase.categories
             entries = knowledgeBase.publishedEntries
             self.policy = policy

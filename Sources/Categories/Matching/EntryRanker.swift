@@ -30,8 +30,8 @@ struct EntryRanker: Sendable {
     /// - Parameters:
     ///   - phrasings: the texts with their entry index.
     ///   - entryCategory: the category index of every entry (all entries, also those without phrasings here).
-    init(phrasings: [(text: String, entry: Int)], entryCategory: [Int], categoryCount: Int) {
-        let space = TFIDFSpace(phrasings: phrasings.map(\.text))
+    init(phrasings: [(text: String, entry: Int)], entryCategory: [Int], categoryCount: Int, synonyms: SynonymMap) {
+        let space = TFIDFSpace(phrasings: phrasings.map(\.text), synonyms: synonyms)
         let rows = phrasings.map { space.vector($0.text) }
         let labels = phrasings.map(\.entry)
         let entryCount = entryCategory.count

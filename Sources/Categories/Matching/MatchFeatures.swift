@@ -98,12 +98,14 @@ struct TFIDFSpace: Sendable {
 
     let vocabulary: [String: Int32]
     let idf: [Double]
+    let synonyms: SynonymMap
 
-    init(phrasings: [String]) {
+    init(phrasings: [String], synonyms: SynonymMap) {
+        self.synonyms = synonyms
         var vocabulary: [String: Int32] = [:]
         var documentFrequency: [Int] = []
         for phrasing in phrasings {
-            for feature in MatchFeatures.counts(phrasing).keys {
+            for feature in MatchFeatures.counts(synonyms.apply(phrasing)).keys {
                 if let index = vocabulary[feature] {
                     documentFrequency[Int(index)] += 1
                 } else {
@@ -127,7 +129,7 @@ struct TFIDFSpace: Sendable {
     /// The unit-length TF-IDF vector of `text`; features the phrasings never had are ignored.
     func vector(_ text: String) -> SparseVector {
         var entries: [(Int32, Double)] = []
-        for (feature, count) in MatchFeatures.counts(text) {
+        for (feature, count) in MatchFeatures.counts(synonyms.apply(text)) {
             guard let index = vocabulary[feature] else { continue }
             entries.append((index, (1 + log(Double(count))) * idf[Int(index)]))
         }
@@ -139,13 +141,13 @@ struct TFIDFSpace: Sendable {
     /// Whether every unigram and bigram of the text occurs in the phrasings: the text is a term of the
     /// knowledge base (报修, 调拨单), not something it has never seen.
     func knowsAllFeatures(_ text: String) -> Bool {
-        let features = MatchFeatures.counts(text).keys
+        let features = MatchFeatures.counts(synonyms.apply(text)).keys
         return !features.isEmpty && features.allSatisfy { vocabulary[$0] != nil }
     }
 
     /// The share of the text's distinct tokens that the phrasings contain.
     func coverage(_ text: String) -> Double {
-        let unigrams = Set(MatchFeatures.tokens(text))
+        let unigrams = Set(MatchFeatures.tokens(synonyms.apply(text)))
         guard !unigrams.isEmpty else { return 0 }
         return Double(unigrams.filter { vocabulary["1" + $0] != nil }.count) / Double(unigrams.count)
     }

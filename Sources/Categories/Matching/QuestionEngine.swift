@@ -56,12 +56,13 @@ public struct QuestionEngine: Sendable {
         self.entryCategory = entryCategory
 
         // Every phrasing with its entry and slot (0 = the standard question, which always stays in).
+        let synonyms = SynonymMap(knowledgeBase.synonyms)
         let phrasings: [(text: String, entry: Int, slot: Int)] = entries.enumerated().flatMap { index, entry in
             entry.phrasings.enumerated().map { slot, text in (text, index, slot) }
         }
         if let calibrated {
             ranker = EntryRanker(
-                phrasings: phrasings.map { ($0.text, $0.entry) }, entryCategory: entryCategory, categoryCount: categoryIDs.count)
+                phrasings: phrasings.map { ($0.text, $0.entry) }, entryCategory: entryCategory, categoryCount: categoryIDs.count, synonyms: synonyms)
             confidence = calibrated.confidence
             var calibration = calibrated.calibration
             calibration.provisional = true
@@ -82,12 +83,12 @@ public struct QuestionEngine: Sendable {
             if fold == 0 {
                 let ranker = EntryRanker(
                     phrasings: phrasings.map { ($0.text, $0.entry) }, entryCategory: entryCategory,
-                    categoryCount: categoryIDs.count)
+                    categoryCount: categoryIDs.count, synonyms: synonyms)
                 results.set(fold, (ranker, []))
             } else if fold <= slotCount {
                 let ranker = EntryRanker(
                     phrasings: phrasings.filter { $0.slot != fold }.map { ($0.text, $0.entry) }, entryCategory: entryCategory,
-                    categoryCount: categoryIDs.count)
+                    categoryCount: categoryIDs.count, synonyms: synonyms)
                 let items = phrasings.filter { $0.slot == fold }.map { phrasing in
                     let scored = ranker.score(phrasing.text)
                     return CalibrationItem(
@@ -101,7 +102,7 @@ public struct QuestionEngine: Sendable {
                 let group = fold - slotCount - 1
                 let ranker = EntryRanker(
                     phrasings: phrasings.filter { $0.entry % groups != group }.map { ($0.text, $0.entry) },
-                    entryCategory: entryCategory, categoryCount: categoryIDs.count)
+                    entryCategory: entryCategory, categoryCount: categoryIDs.count, synonyms: synonyms)
                 let items = phrasings.filter { $0.entry % groups == group && $0.slot > 0 }.map { phrasing in
                     let scored = ranker.score(phrasing.text)
                     return CalibrationItem(

@@ -4,9 +4,11 @@ import Foundation
 public struct KnowledgeBase: Sendable, Equatable {
     public private(set) var categories: [Category]
     public private(set) var entries: [KnowledgeEntry]
+    /// Terms read as one before matching.
+    public var synonyms: [SynonymGroup]
 
     /// - Throws: `KnowledgeBaseError` when an entry names an unknown category or an id repeats.
-    public init(categories: [Category], entries: [KnowledgeEntry]) throws(KnowledgeBaseError) {
+    public init(categories: [Category], entries: [KnowledgeEntry], synonyms: [SynonymGroup] = []) throws(KnowledgeBaseError) {
         let categoryIDs = Set(categories.map(\.id))
         var seen = Set<KnowledgeEntryID>()
         for (index, entry) in entries.enumerated() {
@@ -19,6 +21,7 @@ public struct KnowledgeBase: Sendable, Equatable {
         }
         self.categories = categories
         self.entries = entries
+        self.synonyms = synonyms
     }
 
     /// The published entries, the only ones associates are answered from.

@@ -56,5 +56,11 @@ public enum CategoriesSchema {
                 table.add(column: "category", .text)
             }
         }
+        migrator.registerMigration("categories.v4.synonyms") { db in
+            try db.create(table: SynonymGroupRow.databaseTableName) { table in
+                table.primaryKey("id", .text)
+                table.column("terms", .text).notNull()
+            }
+        }
     }
 }

@@ -13,7 +13,8 @@ public struct DatabaseKnowledgeStore: KnowledgeStore {
         try await database.read { db in
             let categories = try CategoryRow.order(Column("position"), Column("id")).fetchAll(db).map(\.category)
             let entries = try KnowledgeEntryRow.order(Column("position"), Column("id")).fetchAll(db).map(\.entry)
-            return try KnowledgeBase(categories: categories, entries: entries)
+            let synonyms = try SynonymGroupRow.order(Column("id")).fetchAll(db).map { SynonymGroup(id: $0.id, terms: $0.terms) }
+            return try KnowledgeBase(categories: categories, entries: entries, synonyms: synonyms)
         }
     }
 
@@ -183,6 +184,18 @@ public struct DatabaseKnowledgeStore: KnowledgeStore {
             category.retiredAt = now
             try category.update(db)
         }
+    }
+
+    public func saveSynonyms(_ group: SynonymGroup) async throws {
+        let terms = group.terms.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !group.id.trimmingCharacters(in: .whitespaces).isEmpty else { throw KnowledgeStoreError(.invalid, "missing \"id\"") }
+        guard Set(terms).count >= 2 else { throw KnowledgeStoreError(.invalid, "a synonym group needs at least two different terms") }
+        try await database.write { db in try SynonymGroupRow(id: group.id, terms: terms).save(db) }
+    }
+
+    public func deleteSynonyms(id: String) async throws {
+        let deleted = try await database.write { db in try SynonymGroupRow.deleteOne(db, key: id) }
+        guard deleted else { throw KnowledgeStoreError(.notFound, "no synonym group \"\(id)\"") }
     }
 
     /// Inserts or updates one entry and records the revision (`.updated` of a new entry is recorded

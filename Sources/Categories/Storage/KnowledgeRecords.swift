@@ -79,3 +79,11 @@ struct KnowledgeEntryRow: Codable, FetchableRecord, PersistableRecord {
             regionAnswers: regionAnswers)
     }
 }
+
+/// A synonym group as stored.
+struct SynonymGroupRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "synonym_group"
+
+    var id: String
+    var terms: [String]
+}

@@ -26,6 +26,10 @@ public protocol KnowledgeStore: Sendable {
     /// Retires a category. Entries still in it are moved to `moveTo` (each move a revision);
     /// without `moveTo` a category that still has entries is not retired.
     func retireCategory(_ categoryID: CategoryID, moveTo: CategoryID?, author: String) async throws
+    /// Creates or replaces a synonym group (at least two terms).
+    func saveSynonyms(_ group: SynonymGroup) async throws
+    /// Removes a synonym group. Throws `notFound` for an unknown id.
+    func deleteSynonyms(id: String) async throws
 }
 
 /// An import or edit that was refused; nothing changed. `line` names the offending input line.
