@@ -62,7 +62,8 @@ public struct QuestionEngine: Sendable {
         }
         if let calibrated {
             ranker = EntryRanker(
-                phrasings: phrasings.map { ($0.text, $0.entry) }, entryCategory: entryCategory, categoryCount: categoryIDs.count, synonyms: synonyms)
+                phrasings: phrasings.map { ($0.text, $0.entry) }, entryCategory: entryCategory, categoryCount: categoryIDs.count,
+                synonyms: synonyms)
             confidence = calibrated.confidence
             var calibration = calibrated.calibration
             calibration.provisional = true

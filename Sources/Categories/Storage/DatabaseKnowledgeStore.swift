@@ -188,8 +188,12 @@ public struct DatabaseKnowledgeStore: KnowledgeStore {
 
     public func saveSynonyms(_ group: SynonymGroup) async throws {
         let terms = group.terms.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !group.id.trimmingCharacters(in: .whitespaces).isEmpty else { throw KnowledgeStoreError(.invalid, "missing \"id\"") }
-        guard Set(terms).count >= 2 else { throw KnowledgeStoreError(.invalid, "a synonym group needs at least two different terms") }
+        guard !group.id.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw KnowledgeStoreError(.invalid, "missing \"id\"")
+        }
+        guard Set(terms).count >= 2 else {
+            throw KnowledgeStoreError(.invalid, "a synonym group needs at least two different terms")
+        }
         try await database.write { db in try SynonymGroupRow(id: group.id, terms: terms).save(db) }
     }
 
