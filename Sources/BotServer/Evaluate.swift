@@ -52,7 +52,7 @@ struct Evaluate: AsyncParsableCommand {
         let engine = QuestionEngine(knowledgeBase: knowledgeBase, policy: try AppConfiguration.load().bot.matching)
         let built = clock.now
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         var output = Data()
         for line in queryLines {
             output.append(try encoder.encode(Prediction(query: line.query, understanding: engine.understand(line.query))))

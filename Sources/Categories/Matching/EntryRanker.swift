@@ -54,7 +54,8 @@ struct EntryRanker: Sendable {
     }
 
     func score(_ text: String) -> Scored {
-        let q = space.vector(text)
+        let analysis = space.analyze(text)
+        let q = space.vector(analysis)
         let entryCount = entryCategory.count
         let logP = softmax?.logProbabilities(q) ?? [Double](repeating: 0, count: entryCount)
         let categorySimilarity = categoryCentroids.map { q.dot($0) }
@@ -74,9 +75,10 @@ struct EntryRanker: Sendable {
             entrySimilarity: first.map { entrySimilarity[$0] } ?? 0,
             categorySimilarity: first.map { categorySimilarity[entryCategory[$0]] } ?? 0,
             bestCategorySimilarity: categorySimilarity.max() ?? 0,
-            coverage: space.coverage(text),
+            coverage: space.coverage(analysis),
+            // As typed: a synonym's length must not decide whether a question is long enough to answer.
             tokenCount: MatchFeatures.tokens(text).count,
-            isKnownTerm: space.knowsAllFeatures(text))
+            isKnownTerm: space.knowsAllFeatures(analysis))
         return Scored(order: order, fused: fused, features: features)
     }
 }

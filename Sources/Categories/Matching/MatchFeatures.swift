@@ -126,10 +126,21 @@ struct TFIDFSpace: Sendable {
 
     var featureCount: Int { idf.count }
 
+    /// A text's features after synonyms, worked out once and read by the measures below.
+    struct Analysis {
+        var counts: [String: Int]
+    }
+
+    func analyze(_ text: String) -> Analysis {
+        Analysis(counts: MatchFeatures.counts(synonyms.apply(text)))
+    }
+
     /// The unit-length TF-IDF vector of `text`; features the phrasings never had are ignored.
-    func vector(_ text: String) -> SparseVector {
+    func vector(_ text: String) -> SparseVector { vector(analyze(text)) }
+
+    func vector(_ analysis: Analysis) -> SparseVector {
         var entries: [(Int32, Double)] = []
-        for (feature, count) in MatchFeatures.counts(synonyms.apply(text)) {
+        for (feature, count) in analysis.counts {
             guard let index = vocabulary[feature] else { continue }
             entries.append((index, (1 + log(Double(count))) * idf[Int(index)]))
         }
@@ -140,15 +151,14 @@ struct TFIDFSpace: Sendable {
 
     /// Whether every unigram and bigram of the text occurs in the phrasings: the text is a term of the
     /// knowledge base (报修, 调拨单), not something it has never seen.
-    func knowsAllFeatures(_ text: String) -> Bool {
-        let features = MatchFeatures.counts(synonyms.apply(text)).keys
-        return !features.isEmpty && features.allSatisfy { vocabulary[$0] != nil }
+    func knowsAllFeatures(_ analysis: Analysis) -> Bool {
+        !analysis.counts.isEmpty && analysis.counts.keys.allSatisfy { vocabulary[$0] != nil }
     }
 
-    /// The share of the text's distinct tokens that the phrasings contain.
-    func coverage(_ text: String) -> Double {
-        let unigrams = Set(MatchFeatures.tokens(synonyms.apply(text)))
+    /// The share of the text's distinct tokens (its unigram features) that the phrasings contain.
+    func coverage(_ analysis: Analysis) -> Double {
+        let unigrams = analysis.counts.keys.filter { $0.hasPrefix("1") }
         guard !unigrams.isEmpty else { return 0 }
-        return Double(unigrams.filter { vocabulary["1" + $0] != nil }.count) / Double(unigrams.count)
+        return Double(unigrams.filter { vocabulary[$0] != nil }.count) / Double(unigrams.count)
     }
 }
