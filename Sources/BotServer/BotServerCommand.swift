@@ -8,7 +8,7 @@ struct BotServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "BotServer",
         abstract: "StoreDesk: store associates ask HQ in WeCom; the bot answers from the knowledge base.",
-        subcommands: [Serve.self, Evaluate.self],
+        subcommands: [Serve.self, Evaluate.self, Benchmark.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -6,9 +6,10 @@ import Foundation
 struct EntryRanker: Sendable {
     static let categoryWeight = 4.0
     static let entryWeight = 2.0
-    /// Beyond this many weights (features × entries) the softmax term is left out, which keeps very
-    /// large knowledge bases within memory and build time; calibration measures whichever ranker runs.
-    static let maxSoftmaxWeights = 8_000_000
+    /// Beyond this training cost (phrasings × entries: every Adam step touches each phrasing for each
+    /// entry) the softmax term is left out, which keeps a build, calibration included, to seconds for
+    /// larger knowledge bases; calibration measures whichever ranker runs. The seed costs ~14,000.
+    static let maxSoftmaxCost = 60_000
 
     /// How one question scores.
     struct Scored: Sendable {
@@ -37,7 +38,7 @@ struct EntryRanker: Sendable {
         let entryCount = entryCategory.count
         self.space = space
         self.entryCategory = entryCategory
-        if space.featureCount * entryCount <= Self.maxSoftmaxWeights {
+        if phrasings.count * entryCount <= Self.maxSoftmaxCost {
             softmax = SoftmaxRegression(rows: rows, labels: labels, featureCount: space.featureCount, classCount: entryCount)
         } else {
             softmax = nil

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Categories
+import Foundation
+
+/// `BotServer bench`: matching speed and memory on a generated knowledge base, printed as figures
+/// (the targets are checked here, not by timed tests).
+struct Benchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Build the question engine on a generated knowledge base and print build time, query latency and memory.")
+
+    @Option(help: "Phrasings in the generated knowledge base (4 per entry).")
+    var phrasings = 100_000
+
+    @Option(help: "Questions to time.")
+    var queries = 2_000
+
+    @Option(help: "Seed of the generator, so runs compare.")
+    var seed: UInt64 = 42
+
+    func run() async throws {
+        var generator = SplitMix64(seed: seed)
+        let knowledgeBase = try SyntheticKnowledge.make(phrasings: phrasings, using: &generator)
+        print(
+            "knowledge base: \(knowledgeBase.entries.count) entries, \(phrasings) phrasings; resident \(Self.residentMegabytes()) MB"
+        )
+        let clock = ContinuousClock()
+        let started = clock.now
+        let engine = QuestionEngine(knowledgeBase: knowledgeBase)
+        let buildTime = clock.now - started
+        print("engine build (index, ranker, calibration): \(buildTime); resident \(Self.residentMegabytes()) MB")
+
+        let questions = (0..<queries).map { _ in SyntheticKnowledge.question(from: knowledgeBase, using: &generator) }
+        var latencies: [Duration] = []
+        latencies.reserveCapacity(questions.count)
+        var answered = 0
+        for question in questions {
+            let start = clock.now
+            let understanding = engine.understand(question)
+            latencies.append(clock.now - start)
+            if understanding.decision == .answer { answered += 1 }
+        }
+        latencies.sort()
+        func percentile(_ p: Double) -> Duration { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        print(
+            "matching: p50 \(percentile(0.5)), p99 \(percentile(0.99)), max \(latencies.last ?? .zero) over \(questions.count) questions (\(answered) answered)"
+        )
+        print("resident memory: \(Self.residentMegabytes()) MB")
+    }
+
+    /// VmRSS from /proc (Linux), in MB.
+    static func residentMegabytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return -1 }
+        return kilobytes / 1024
+    }
+}
+
+/// A generated knowledge base that reads like store questions: topic words from a large vocabulary
+/// of two-character terms, wrapped in the question forms associates use.
+enum SyntheticKnowledge {
+    static let forms = ["{a}{b}怎么办", "{a}的{b}在哪查", "怎么处理{a}{b}", "{a}{b}找谁", "{b}{a}了怎么弄", "请问{a}{b}怎么操作"]
+
+    static func make(phrasings: Int, using generator: inout SplitMix64) throws -> KnowledgeBase {
+        let terms = (0..<max(200, phrasings / 8)).map { _ in word(using: &generator) }
+        let categories = (0..<8).map { Category(id: CategoryID(rawValue: "c\($0)"), name: "类别\($0)") }
+        let entries = (0..<max(1, phrasings / 4)).map { index -> KnowledgeEntry in
+            let a = terms[Int(generator.next() % UInt64(terms.count))]
+            let b = terms[Int(generator.next() % UInt64(terms.count))]
+            let texts = (0..<4).map { slot in
+                forms[(index + slot) % forms.count].replacingOccurrences(of: "{a}", with: a)
+                    .replacingOccurrences(of: "{b}", with: b)
+            }
+            return KnowledgeEntry(
+                id: KnowledgeEntryID(rawValue: "e\(index)"), category: categories[index % categories.count].id,
+                question: texts[0], similar: Array(texts.dropFirst()), answer: "答案\(index)")
+        }
+        return try KnowledgeBase(categories: categories, entries: entries)
+    }
+
+    /// A question like an entry's, in a form that entry's phrasings do not use.
+    static func question(from knowledgeBase: KnowledgeBase, using generator: inout SplitMix64) -> String {
+        let entry = knowledgeBase.entries[Int(generator.next() % UInt64(knowledgeBase.entries.count))]
+        return "麻烦问下" + entry.question + "呀"
+    }
+
+    private static func word(using generator: inout SplitMix64) -> String {
+        String(String.UnicodeScalarView((0..<2).map { _ in Unicode.Scalar(0x4E00 + UInt32(generator.next() % 3000))! }))
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64), so that generated knowledge bases repeat exactly.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
