@@ -17,11 +17,4 @@ struct TextNormalizerTests {
     func normalize(input: String, expected: String) {
         #expect(TextNormalizer.normalize(input) == expected)
     }
-
-    @Test("Latin words and numbers are single tokens; every Chinese character is one")
-    func tokens() {
-        #expect(TextNormalizer.tokens("POS机打不出小票") == ["pos", "机", "打", "不", "出", "小", "票"])
-        #expect(TextNormalizer.tokens("盘点机PDA连不上WiFi") == ["盘", "点", "机", "pda", "连", "不", "上", "wifi"])
-        #expect(TextNormalizer.tokens("！？") == [])
-    }
 }
