@@ -29,24 +29,37 @@ struct Benchmark: AsyncParsableCommand {
         let engine = QuestionEngine(knowledgeBase: knowledgeBase)
         let buildTime = clock.now - started
         print("engine build (index, ranker, calibration): \(buildTime); resident \(Self.residentMegabytes()) MB")
+        let calibration = engine.calibration
+        print(
+            "calibration: \(calibration.positives) held-out phrasings, \(calibration.negatives) simulated unseen; held-out top1 \(Self.format(calibration.heldOutTop1)), recall3 \(Self.format(calibration.heldOutRecall3)); answer at P ≥ \(Self.format(calibration.answerThreshold))"
+        )
 
         let questions = (0..<queries).map { _ in SyntheticKnowledge.question(from: knowledgeBase, using: &generator) }
         var latencies: [Duration] = []
         latencies.reserveCapacity(questions.count)
-        var answered = 0
+        var decisions: [Understanding.Decision: Int] = [:]
+        var reasons: [String: Int] = [:]
         for question in questions {
             let start = clock.now
             let understanding = engine.understand(question)
             latencies.append(clock.now - start)
-            if understanding.decision == .answer { answered += 1 }
+            decisions[understanding.decision, default: 0] += 1
+            for reason in understanding.reasons { reasons[reason, default: 0] += 1 }
         }
+        let tally =
+            Understanding.Decision.allCases.compactMap { decision in
+                decisions[decision].map { "\(decision.rawValue) \($0)" }
+            }.joined(separator: ", ") + "; reasons "
+            + reasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         latencies.sort()
         func percentile(_ p: Double) -> Duration { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         print(
-            "matching: p50 \(percentile(0.5)), p99 \(percentile(0.99)), max \(latencies.last ?? .zero) over \(questions.count) questions (\(answered) answered)"
+            "matching: p50 \(percentile(0.5)), p99 \(percentile(0.99)), max \(latencies.last ?? .zero) over \(questions.count) questions (\(tally))"
         )
         print("resident memory: \(Self.residentMegabytes()) MB")
     }
+
+    static func format(_ value: Double) -> String { String(format: "%.3f", value) }
 
     /// VmRSS from /proc (Linux), in MB.
     static func residentMegabytes() -> Int {
@@ -66,9 +79,14 @@ enum SyntheticKnowledge {
     static func make(phrasings: Int, using generator: inout SplitMix64) throws -> KnowledgeBase {
         let terms = (0..<max(200, phrasings / 8)).map { _ in word(using: &generator) }
         let categories = (0..<8).map { Category(id: CategoryID(rawValue: "c\($0)"), name: "类别\($0)") }
+        // Distinct pairs of terms, so that no two entries ask the same thing.
+        var pairs = Set<[Int]>()
         let entries = (0..<max(1, phrasings / 4)).map { index -> KnowledgeEntry in
-            let a = terms[Int(generator.next() % UInt64(terms.count))]
-            let b = terms[Int(generator.next() % UInt64(terms.count))]
+            var pair: [Int]
+            repeat {
+                pair = [Int(generator.next() % UInt64(terms.count)), Int(generator.next() % UInt64(terms.count))]
+            } while pair[0] == pair[1] || !pairs.insert(pair.sorted()).inserted
+            let (a, b) = (terms[pair[0]], terms[pair[1]])
             let texts = (0..<4).map { slot in
                 forms[(index + slot) % forms.count].replacingOccurrences(of: "{a}", with: a)
                     .replacingOccurrences(of: "{b}", with: b)

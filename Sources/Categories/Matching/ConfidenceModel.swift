@@ -17,7 +17,7 @@ struct ConfidenceModel: Sendable {
         for row in inputs { for i in 0..<width { mean[i] += row[i] / n } }
         for row in inputs { for i in 0..<width { deviation[i] += (row[i] - mean[i]) * (row[i] - mean[i]) / n } }
         deviation = deviation.map { $0.squareRoot() + 1e-9 }
-        let standardised = inputs.map { row in (0..<width).map { (row[$0] - mean[$0]) / deviation[$0] } }
+        let standardised = inputs.map { row in (0..<width).map { Self.standardise(row[$0], mean[$0], deviation[$0]) } }
         var weights = [Double](repeating: 0, count: width)
         var bias = 0.0
         for _ in 0..<2000 {
@@ -38,10 +38,16 @@ struct ConfidenceModel: Sendable {
         self.bias = bias
     }
 
+    /// A feature that never varied on the calibration items (every question fully covered, in a
+    /// generated knowledge base) says nothing: it stays at 0 rather than blowing up at query time.
+    private static func standardise(_ value: Double, _ mean: Double, _ deviation: Double) -> Double {
+        deviation > 1e-6 ? (value - mean) / deviation : 0
+    }
+
     func probability(_ features: ConfidenceFeatures) -> Double {
         let inputs = features.modelInputs
         var z = bias
-        for i in 0..<inputs.count { z += (inputs[i] - mean[i]) / deviation[i] * weights[i] }
+        for i in 0..<inputs.count { z += Self.standardise(inputs[i], mean[i], deviation[i]) * weights[i] }
         return 1 / (1 + exp(-z))
     }
 }

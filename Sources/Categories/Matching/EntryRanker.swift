@@ -3,6 +3,11 @@ import Foundation
 /// One trained index over (phrasing, entry) pairs: it ranks entries for a question by a fused score
 /// `F = log P_softmax(entry) + 4·cos(q, category centroid) + 2·cos(q, entry centroid)` and reports
 /// the features that calibrated confidence is computed from.
+///
+/// Small knowledge bases get the softmax term and are scored densely. Larger ones (beyond
+/// `maxSoftmaxCost`) are scored from the centroids alone, through inverted indexes: an entry the
+/// question shares no feature with scores its category term only, so only the touched entries and
+/// the first few of each category need looking at to find the best five exactly.
 struct EntryRanker: Sendable {
     static let categoryWeight = 4.0
     static let entryWeight = 2.0
@@ -10,77 +15,200 @@ struct EntryRanker: Sendable {
     /// entry) the softmax term is left out, which keeps a build, calibration included, to seconds for
     /// larger knowledge bases; calibration measures whichever ranker runs. The seed costs ~14,000.
     static let maxSoftmaxCost = 60_000
+    /// How many of the best entries a score reports.
+    static let reportedCount = 5
+
+    /// An entry with its fused score.
+    struct Ranked: Sendable, Equatable {
+        var entry: Int
+        var fused: Double
+        var entrySimilarity: Double
+
+        /// Best first; ties keep knowledge-base order.
+        func precedes(_ other: Ranked) -> Bool {
+            fused != other.fused ? fused > other.fused : entry < other.entry
+        }
+    }
 
     /// How one question scores.
     struct Scored: Sendable {
-        /// Entry indices, best first (ties keep knowledge-base order).
-        var order: [Int]
-        /// The fused score of every entry (−∞ for entries not in this index).
-        var fused: [Double]
+        /// The best `reportedCount` entries, best first (ties keep knowledge-base order).
+        var top: [Ranked]
         var features: ConfidenceFeatures
     }
+
+    /// What to take out of the index while scoring, so that the knowledge base can be tested on its
+    /// own phrasings without retraining.
+    enum HeldOut: Sendable {
+        /// The question is one of this entry's phrasings: score it as if that phrasing were not indexed.
+        case phrasing(ofEntry: Int)
+        /// Score as if this entry were not in the knowledge base (an unseen question).
+        case entry(Int)
+    }
+
+    static func trainsSoftmax(phrasings: Int, entries: Int) -> Bool { phrasings * entries <= maxSoftmaxCost }
 
     let space: TFIDFSpace
     let softmax: SoftmaxRegression?
     let entryCategory: [Int]
-    let entryCentroids: [SparseVector]
-    let categoryCentroids: [SparseVector]
-    /// Entries with at least one phrasing in this index.
+    let entryIndex: CentroidIndex
+    let categoryIndex: CentroidIndex
+    /// Entries with at least one phrasing here, by category, ascending.
+    let presentByCategory: [[Int]]
     let present: [Bool]
 
     /// - Parameters:
-    ///   - phrasings: the texts with their entry index.
+    ///   - phrasings: analysed texts (`TFIDFSpace.analyze`) with their entry index.
     ///   - entryCategory: the category index of every entry (all entries, also those without phrasings here).
-    init(phrasings: [(text: String, entry: Int)], entryCategory: [Int], categoryCount: Int, synonyms: SynonymMap) {
-        let space = TFIDFSpace(phrasings: phrasings.map(\.text), synonyms: synonyms)
-        let rows = phrasings.map { space.vector($0.text) }
+    init(
+        phrasings: [(analysis: TFIDFSpace.Analysis, entry: Int)], entryCategory: [Int], categoryCount: Int,
+        synonyms: SynonymMap
+    ) {
+        let space = TFIDFSpace(phrasings: phrasings.map(\.analysis), synonyms: synonyms)
+        let rows = phrasings.map { space.vector($0.analysis) }
         let labels = phrasings.map(\.entry)
         let entryCount = entryCategory.count
         self.space = space
         self.entryCategory = entryCategory
-        if phrasings.count * entryCount <= Self.maxSoftmaxCost {
+        if Self.trainsSoftmax(phrasings: phrasings.count, entries: entryCount) {
             softmax = SoftmaxRegression(rows: rows, labels: labels, featureCount: space.featureCount, classCount: entryCount)
         } else {
             softmax = nil
         }
-        var byEntry = [[SparseVector]](repeating: [], count: entryCount)
-        var byCategory = [[SparseVector]](repeating: [], count: categoryCount)
-        for (row, label) in zip(rows, labels) {
-            byEntry[label].append(row)
-            byCategory[entryCategory[label]].append(row)
-        }
-        entryCentroids = byEntry.map(SparseVector.normalizedSum)
-        categoryCentroids = byCategory.map(SparseVector.normalizedSum)
-        present = byEntry.map { !$0.isEmpty }
+        entryIndex = CentroidIndex(rows: rows, groups: labels, groupCount: entryCount, featureCount: space.featureCount)
+        categoryIndex = CentroidIndex(
+            rows: rows, groups: labels.map { entryCategory[$0] }, groupCount: categoryCount, featureCount: space.featureCount)
+        var present = [Bool](repeating: false, count: entryCount)
+        for label in labels { present[label] = true }
+        var presentByCategory = [[Int]](repeating: [], count: categoryCount)
+        for entry in 0..<entryCount where present[entry] { presentByCategory[entryCategory[entry]].append(entry) }
+        self.present = present
+        self.presentByCategory = presentByCategory
     }
 
-    func score(_ text: String) -> Scored {
+    func score(_ text: String, holdingOut heldOut: HeldOut? = nil) -> Scored {
         let analysis = space.analyze(text)
         let q = space.vector(analysis)
-        let entryCount = entryCategory.count
-        let logP = softmax?.logProbabilities(q) ?? [Double](repeating: 0, count: entryCount)
-        let categorySimilarity = categoryCentroids.map { q.dot($0) }
-        let entrySimilarity = entryCentroids.map { q.dot($0) }
-        var fused = [Double](repeating: -Double.infinity, count: entryCount)
-        for entry in 0..<entryCount where present[entry] {
-            fused[entry] =
-                logP[entry] + Self.categoryWeight * categorySimilarity[entryCategory[entry]]
-                + Self.entryWeight * entrySimilarity[entry]
+
+        var touchedCategories: [Int] = []
+        let categoryDots = categoryIndex.dots(q, touched: &touchedCategories)
+        var touched: [Int] = []
+        let entryDots = entryIndex.dots(q, touched: &touched)
+
+        // What the held-out part removes from its entry and its category.
+        var excluded: Int?
+        var heldOutEntry: Int?
+        var heldOutPart = SparseVector()
+        switch heldOut {
+        case .phrasing(let entry)?:
+            heldOutEntry = entry
+            heldOutPart = q
+        case .entry(let entry)?:
+            excluded = entry
+            heldOutEntry = entry
+            heldOutPart = entryIndex.sums[entry]
+        case nil:
+            break
         }
-        let order = (0..<entryCount).filter { present[$0] }.sorted { fused[$0] != fused[$1] ? fused[$0] > fused[$1] : $0 < $1 }
-        let first = order.first
-        let second = order.dropFirst().first
+        let categorySimilarity = (0..<categoryIndex.groupCount).map { category in
+            if let heldOutEntry, entryCategory[heldOutEntry] == category {
+                return categoryIndex.cosine(
+                    dot: categoryDots[category], group: category, without: heldOutPart, questionDotPart: q.dot(heldOutPart))
+            }
+            return categoryIndex.cosine(dot: categoryDots[category], group: category)
+        }
+        func entrySimilarity(_ entry: Int) -> Double {
+            if case .phrasing(let owner)? = heldOut, owner == entry {
+                return entryIndex.cosine(dot: entryDots[entry], group: entry, without: q, questionDotPart: q.squaredNorm)
+            }
+            return entryIndex.cosine(dot: entryDots[entry], group: entry)
+        }
+        func ranked(_ entry: Int, logP: Double = 0) -> Ranked {
+            let similarity = entrySimilarity(entry)
+            return Ranked(
+                entry: entry,
+                fused: logP + Self.categoryWeight * categorySimilarity[entryCategory[entry]] + Self.entryWeight * similarity,
+                entrySimilarity: similarity)
+        }
+
+        var best = BestRanked(capacity: Self.reportedCount)
+        if let softmax {
+            let logP = softmax.logProbabilities(q)
+            for entry in 0..<entryCategory.count where present[entry] && entry != excluded {
+                let item = ranked(entry, logP: logP[entry])
+                best.offer(item)
+            }
+        } else {
+            // The hot loop for a common word (thousands of touched entries): inlined, no bounds checks.
+            var touchedByCategory = [Int](repeating: 0, count: categoryIndex.groupCount)
+            var owner: Int?
+            if case .phrasing(let entry)? = heldOut { owner = entry }
+            let categoryTerm = categorySimilarity.map { Self.categoryWeight * $0 }
+            entryDots.withUnsafeBufferPointer { dots in
+                entryIndex.inverseNorms.withUnsafeBufferPointer { inverseNorms in
+                    entryCategory.withUnsafeBufferPointer { entryCategory in
+                        for entry in touched where entry != excluded {
+                            let category = entryCategory[entry]
+                            touchedByCategory[category] += 1
+                            let similarity = entry == owner ? entrySimilarity(entry) : dots[entry] * inverseNorms[entry]
+                            let fused = categoryTerm[category] + Self.entryWeight * similarity
+                            if fused >= best.floor {
+                                best.offer(Ranked(entry: entry, fused: fused, entrySimilarity: similarity))
+                            }
+                        }
+                    }
+                }
+            }
+            // The rest score their category term alone: only the first few of each category can make
+            // the top (ties keep knowledge-base order).
+            for (category, entries) in presentByCategory.enumerated() {
+                let excludedHere = excluded.map { entryCategory[$0] == category && entryDots[$0] == 0 } ?? false
+                let untouched = entries.count - touchedByCategory[category] - (excludedHere ? 1 : 0)
+                var offered = 0
+                let wanted = min(Self.reportedCount, untouched)
+                for entry in entries {
+                    if offered == wanted { break }
+                    guard entry != excluded, entryDots[entry] == 0 else { continue }
+                    best.offer(ranked(entry))
+                    offered += 1
+                }
+            }
+        }
+        let top = best.items
+        let first = top.first
         let features = ConfidenceFeatures(
-            topScore: first.map { fused[$0] } ?? -.infinity,
-            margin: first.map { top in fused[top] - (second.map { fused[$0] } ?? fused[top] - 10) } ?? 0,
-            entrySimilarity: first.map { entrySimilarity[$0] } ?? 0,
-            categorySimilarity: first.map { categorySimilarity[entryCategory[$0]] } ?? 0,
+            topScore: first?.fused ?? -.infinity,
+            margin: first.map { $0.fused - (top.count > 1 ? top[1].fused : $0.fused - 10) } ?? 0,
+            entrySimilarity: first?.entrySimilarity ?? 0,
+            categorySimilarity: first.map { categorySimilarity[entryCategory[$0.entry]] } ?? 0,
             bestCategorySimilarity: categorySimilarity.max() ?? 0,
             coverage: space.coverage(analysis),
             // As typed: a synonym's length must not decide whether a question is long enough to answer.
             tokenCount: MatchFeatures.tokens(text).count,
             isKnownTerm: space.knowsAllFeatures(analysis))
-        return Scored(order: order, fused: fused, features: features)
+        return Scored(top: top, features: features)
+    }
+}
+
+/// The best few of a stream of ranked entries, kept in order.
+private struct BestRanked {
+    let capacity: Int
+    private(set) var items: [EntryRanker.Ranked] = []
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        items.reserveCapacity(capacity + 1)
+    }
+
+    /// The score an entry must reach to have a chance of a place (ties are settled by `offer`).
+    private(set) var floor = -Double.infinity
+
+    mutating func offer(_ item: EntryRanker.Ranked) {
+        if items.count == capacity, let last = items.last, !item.precedes(last) { return }
+        let position = items.firstIndex { item.precedes($0) } ?? items.count
+        items.insert(item, at: position)
+        if items.count > capacity { items.removeLast() }
+        if items.count == capacity { floor = items[capacity - 1].fused }
     }
 }
 

@@ -24,6 +24,13 @@ public struct QuestionEngine: Sendable {
 
     /// Groups of entries removed together to simulate unseen questions.
     static let negativeGroups = 10
+    /// Held-out phrasings scored to calibrate a large knowledge base, each as a positive and as a negative.
+    static let maxCalibrationItems = 3_000
+
+    /// `size` indices spread evenly over `0..<count` (all of them when there are fewer).
+    static func evenSample(_ count: Int, size: Int) -> [Int] {
+        count <= size ? Array(0..<count) : (0..<size).map { $0 * count / size }
+    }
 
     /// Trains and fully calibrates an engine (seconds of work: run it off the request path).
     public init(knowledgeBase: KnowledgeBase, policy: MatchingPolicy = MatchingPolicy(), lexicon: SignalLexicon = .standard) {
@@ -55,14 +62,20 @@ public struct QuestionEngine: Sendable {
         self.entries = entries
         self.entryCategory = entryCategory
 
-        // Every phrasing with its entry and slot (0 = the standard question, which always stays in).
+        // Every phrasing with its entry and slot (0 = the standard question, which always stays in),
+        // analysed once for the live ranker and every calibration ranker.
         let synonyms = SynonymMap(knowledgeBase.synonyms)
-        let phrasings: [(text: String, entry: Int, slot: Int)] = entries.enumerated().flatMap { index, entry in
+        let texts: [(text: String, entry: Int, slot: Int)] = entries.enumerated().flatMap { index, entry in
             entry.phrasings.enumerated().map { slot, text in (text, index, slot) }
         }
+        let analyses = ParallelMap.run(texts) { TFIDFSpace.analyze($0.text, synonyms: synonyms) }
+        let phrasings = zip(texts, analyses).map { (text: $0.text, analysis: $1, entry: $0.entry, slot: $0.slot) }
+        @Sendable func rankerInput(_ selected: [(text: String, analysis: TFIDFSpace.Analysis, entry: Int, slot: Int)]) -> [(
+            analysis: TFIDFSpace.Analysis, entry: Int
+        )] { selected.map { ($0.analysis, $0.entry) } }
         if let calibrated {
             ranker = EntryRanker(
-                phrasings: phrasings.map { ($0.text, $0.entry) }, entryCategory: entryCategory, categoryCount: categoryIDs.count,
+                phrasings: rankerInput(phrasings), entryCategory: entryCategory, categoryCount: categoryIDs.count,
                 synonyms: synonyms)
             confidence = calibrated.confidence
             var calibration = calibrated.calibration
@@ -74,46 +87,91 @@ public struct QuestionEngine: Sendable {
                 })
             return
         }
-        let slotCount = phrasings.map(\.slot).max() ?? 0
-        let groups = min(Self.negativeGroups, entries.count)
-
-        // The live ranker and the calibration rankers are independent: train them in parallel.
-        let folds = 1 + max(slotCount, 0) + groups
-        let results = ParallelResults<(ranker: EntryRanker?, items: [CalibrationItem])>(count: folds)
-        ParallelLoop.run(iterations: folds) { fold in
-            if fold == 0 {
-                let ranker = EntryRanker(
-                    phrasings: phrasings.map { ($0.text, $0.entry) }, entryCategory: entryCategory,
-                    categoryCount: categoryIDs.count, synonyms: synonyms)
-                results.set(fold, (ranker, []))
-            } else if fold <= slotCount {
-                let ranker = EntryRanker(
-                    phrasings: phrasings.filter { $0.slot != fold }.map { ($0.text, $0.entry) }, entryCategory: entryCategory,
-                    categoryCount: categoryIDs.count, synonyms: synonyms)
-                let items = phrasings.filter { $0.slot == fold }.map { phrasing in
-                    let scored = ranker.score(phrasing.text)
-                    return CalibrationItem(
-                        features: scored.features, correct: scored.order.first == phrasing.entry,
-                        inTop3: scored.order.prefix(3).contains(phrasing.entry),
-                        categoryRight: scored.order.first.map { entryCategory[$0] == entryCategory[phrasing.entry] } ?? false,
-                        predictedCategory: scored.order.first.map { entryCategory[$0] }, positive: true)
-                }
-                results.set(fold, (nil, items))
-            } else {
-                let group = fold - slotCount - 1
-                let ranker = EntryRanker(
-                    phrasings: phrasings.filter { $0.entry % groups != group }.map { ($0.text, $0.entry) },
-                    entryCategory: entryCategory, categoryCount: categoryIDs.count, synonyms: synonyms)
-                let items = phrasings.filter { $0.entry % groups == group && $0.slot > 0 }.map { phrasing in
-                    let scored = ranker.score(phrasing.text)
-                    return CalibrationItem(
-                        features: scored.features, correct: false, inTop3: false, categoryRight: false,
-                        predictedCategory: scored.order.first.map { entryCategory[$0] }, positive: false)
-                }
-                results.set(fold, (nil, items))
+        // Entries by phrasing (as analysed): a phrasing another entry has word for word is not an
+        // unseen question when its own entry is taken out (an accidental duplicate entry would
+        // otherwise read as a confident wrong answer and stop the bot answering anything).
+        var phrasingsByText: [Int: [Int]] = [:]
+        for (index, phrasing) in phrasings.enumerated() {
+            phrasingsByText[phrasing.analysis.counts.hashValue, default: []].append(index)
+        }
+        let sameText = phrasingsByText
+        @Sendable func isUnseen(
+            _ phrasing: (text: String, analysis: TFIDFSpace.Analysis, entry: Int, slot: Int), present: (Int) -> Bool
+        )
+            -> Bool
+        {
+            !(sameText[phrasing.analysis.counts.hashValue] ?? []).contains { index in
+                let other = phrasings[index]
+                return other.entry != phrasing.entry && present(other.entry) && other.analysis.counts == phrasing.analysis.counts
             }
         }
-        let collected = results.values
+        @Sendable func item(_ scored: EntryRanker.Scored, phrasingOf entry: Int, positive: Bool) -> CalibrationItem {
+            let top = scored.top.first?.entry
+            return CalibrationItem(
+                features: scored.features, correct: positive && top == entry,
+                inTop3: positive && scored.top.prefix(3).contains { $0.entry == entry },
+                categoryRight: positive && top.map { entryCategory[$0] == entryCategory[entry] } ?? false,
+                predictedCategory: top.map { entryCategory[$0] }, positive: positive)
+        }
+
+        let collected: [(ranker: EntryRanker?, items: [CalibrationItem])]
+        if EntryRanker.trainsSoftmax(phrasings: phrasings.count, entries: entries.count) {
+            // A trained ranker has learnt every phrasing: calibrate on rankers retrained without the
+            // held-out ones. The live ranker and the calibration rankers are independent: train them in parallel.
+            let slotCount = phrasings.map(\.slot).max() ?? 0
+            let groups = min(Self.negativeGroups, entries.count)
+            let folds = 1 + max(slotCount, 0) + groups
+            let results = ParallelResults<(ranker: EntryRanker?, items: [CalibrationItem])>(count: folds)
+            ParallelLoop.run(iterations: folds) { fold in
+                if fold == 0 {
+                    let ranker = EntryRanker(
+                        phrasings: rankerInput(phrasings), entryCategory: entryCategory, categoryCount: categoryIDs.count,
+                        synonyms: synonyms)
+                    results.set(fold, (ranker, []))
+                } else if fold <= slotCount {
+                    let ranker = EntryRanker(
+                        phrasings: rankerInput(phrasings.filter { $0.slot != fold }), entryCategory: entryCategory,
+                        categoryCount: categoryIDs.count, synonyms: synonyms)
+                    let items = phrasings.filter { $0.slot == fold }.map { phrasing in
+                        item(ranker.score(phrasing.text), phrasingOf: phrasing.entry, positive: true)
+                    }
+                    results.set(fold, (nil, items))
+                } else {
+                    let group = fold - slotCount - 1
+                    let ranker = EntryRanker(
+                        phrasings: rankerInput(phrasings.filter { $0.entry % groups != group }),
+                        entryCategory: entryCategory, categoryCount: categoryIDs.count, synonyms: synonyms)
+                    let items = phrasings.filter {
+                        $0.entry % groups == group && $0.slot > 0 && isUnseen($0, present: { $0 % groups != group })
+                    }.map { phrasing in
+                        item(ranker.score(phrasing.text), phrasingOf: phrasing.entry, positive: false)
+                    }
+                    results.set(fold, (nil, items))
+                }
+            }
+            collected = results.values
+        } else {
+            // A centroid ranker holds sums that a phrasing or an entry can be taken out of exactly while
+            // scoring, so one index serves every held-out item (only the IDF still counts the held-out
+            // phrasing: one document in thousands). Large knowledge bases are sampled evenly.
+            let ranker = EntryRanker(
+                phrasings: rankerInput(phrasings), entryCategory: entryCategory, categoryCount: categoryIDs.count,
+                synonyms: synonyms)
+            let candidates = phrasings.filter { $0.slot > 0 }
+            let sample = Self.evenSample(candidates.count, size: Self.maxCalibrationItems)
+            let positives = ParallelMap.run(sample) { index in
+                let phrasing = candidates[index]
+                return item(
+                    ranker.score(phrasing.text, holdingOut: .phrasing(ofEntry: phrasing.entry)), phrasingOf: phrasing.entry,
+                    positive: true)
+            }
+            let negatives = ParallelMap.run(sample.filter { isUnseen(candidates[$0], present: { _ in true }) }) { index in
+                let phrasing = candidates[index]
+                return item(
+                    ranker.score(phrasing.text, holdingOut: .entry(phrasing.entry)), phrasingOf: phrasing.entry, positive: false)
+            }
+            collected = [(ranker, positives + negatives)]
+        }
         self.ranker = collected[0].ranker!
         let items = collected.flatMap(\.items)
         let positives = items.filter(\.positive)
@@ -156,9 +214,9 @@ public struct QuestionEngine: Sendable {
     public func understand(_ text: String) -> Understanding {
         let scored = ranker.score(text)
         let features = scored.features
-        let probability = scored.order.isEmpty ? 0 : confidence.probability(features)
+        let probability = scored.top.isEmpty ? 0 : confidence.probability(features)
         let candidates = Self.candidates(scored, entries: entries)
-        let topCategory = scored.order.first.map { categoryIDs[entryCategory[$0]] }
+        let topCategory = scored.top.first.map { categoryIDs[entryCategory[$0.entry]] }
         func result(_ decision: Understanding.Decision, _ reasons: [String], category: CategoryID? = topCategory) -> Understanding
         {
             Understanding(
@@ -172,7 +230,7 @@ public struct QuestionEngine: Sendable {
         if signals.isSmalltalk(text) || TextNormalizer.normalize(text).isEmpty {
             return result(.smalltalk, ["smalltalk"], category: nil)
         }
-        guard let top = scored.order.first else {
+        guard let top = scored.top.first?.entry else {
             return result(.escalate, ["low_confidence"], category: nil)
         }
         let threshold = answerThresholds[entryCategory[top]] ?? calibration.answerThreshold
@@ -194,12 +252,13 @@ public struct QuestionEngine: Sendable {
         return result(.smalltalk, ["out_of_scope"])
     }
 
-    /// The top 5 with their share of the fused scores' softmax.
+    /// The top 5, each with its share of their fused scores' softmax. (Shared among the five shown:
+    /// over a whole knowledge base of thousands of entries every share would read as almost nothing.)
     private static func candidates(_ scored: EntryRanker.Scored, entries: [KnowledgeEntry]) -> [Understanding.Candidate] {
-        guard let best = scored.order.first.map({ scored.fused[$0] }) else { return [] }
-        let total = scored.order.reduce(0) { $0 + exp(scored.fused[$1] - best) }
-        return scored.order.prefix(5).map {
-            Understanding.Candidate(entry: entries[$0], score: exp(scored.fused[$0] - best) / total)
+        guard let best = scored.top.first?.fused else { return [] }
+        let total = scored.top.reduce(0) { $0 + exp($1.fused - best) }
+        return scored.top.map {
+            Understanding.Candidate(entry: entries[$0.entry], score: exp($0.fused - best) / total)
         }
     }
 }
@@ -246,6 +305,23 @@ enum ParallelLoop {
                 return value
             }
         }
+    }
+}
+
+/// `map` on as many threads as there are cores, in contiguous chunks, keeping the order.
+enum ParallelMap {
+    static func run<Element: Sendable, Result: Sendable>(
+        _ elements: [Element], _ transform: @escaping @Sendable (Element) -> Result
+    ) -> [Result] {
+        let chunkSize = 256
+        let chunks = (elements.count + chunkSize - 1) / chunkSize
+        guard chunks > 1 else { return elements.map(transform) }
+        let results = ParallelResults<[Result]>(count: chunks)
+        ParallelLoop.run(iterations: chunks) { chunk in
+            let range = (chunk * chunkSize)..<min(elements.count, (chunk + 1) * chunkSize)
+            results.set(chunk, elements[range].map(transform))
+        }
+        return results.values.flatMap { $0 }
     }
 }
 
