@@ -49,14 +49,44 @@ struct Benchmark: AsyncParsableCommand {
         let tally =
             Understanding.Decision.allCases.compactMap { decision in
                 decisions[decision].map { "\(decision.rawValue) \($0)" }
-            }.joined(separator: ", ") + "; reasons "
-            + reasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            }.joined(separator: ", ")
+            + (reasons.isEmpty
+                ? "" : "; reasons " + reasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         latencies.sort()
         func percentile(_ p: Double) -> Duration { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         print(
             "matching: p50 \(percentile(0.5)), p99 \(percentile(0.99)), max \(latencies.last ?? .zero) over \(questions.count) questions (\(tally))"
         )
         print("resident memory: \(Self.residentMegabytes()) MB")
+        try measureEdit(of: knowledgeBase, engine: engine, clock: clock)
+    }
+
+    /// An admin's edit (one entry reworded, one added) and how soon the next question sees it.
+    private func measureEdit(of knowledgeBase: KnowledgeBase, engine: QuestionEngine, clock: ContinuousClock) throws {
+        var entries = knowledgeBase.entries
+        let edited = entries.count / 2
+        entries[edited].similar.append("收银台旁边的蓝色机器连不上网")
+        entries.append(
+            KnowledgeEntry(
+                id: KnowledgeEntryID(rawValue: "added"), category: knowledgeBase.categories[0].id, question: "仓库钥匙丢了找谁配",
+                answer: "找店长"))
+        let changed = try KnowledgeBase(categories: knowledgeBase.categories, entries: entries)
+        let started = clock.now
+        let how: String
+        let updated: QuestionEngine
+        if let patched = QuestionEngine(patching: engine, to: changed) {
+            updated = patched
+            how = "index patched"
+        } else {
+            updated = QuestionEngine(knowledgeBase: changed, reusingCalibrationOf: engine)
+            how = "ranker rebuilt"
+        }
+        let elapsed = clock.now - started
+        let seen = [("收银台旁边的蓝色机器连不上网", entries[edited].id), ("仓库钥匙丢了找谁配", KnowledgeEntryID(rawValue: "added"))]
+            .map { question, id in updated.understand(question).candidates.first?.entry.id == id }
+        print(
+            "admin edit (1 entry reworded, 1 added): \(how) in \(elapsed); next question finds both: \(seen.allSatisfy { $0 }); resident \(Self.residentMegabytes()) MB"
+        )
     }
 
     static func format(_ value: Double) -> String { String(format: "%.3f", value) }

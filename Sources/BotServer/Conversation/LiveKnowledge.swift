@@ -5,9 +5,10 @@ import Synchronization
 /// The question engine over the current knowledge base, replaced whole when an admin changes the
 /// knowledge. Questions use the engine that is current when they arrive and never wait on a rebuild.
 ///
-/// An edit is answerable at once: a provisional engine is trained on the new knowledge (a fraction of
-/// a second) and keeps the current calibration; the full calibration then runs in the background,
-/// once the edits have paused, and replaces it.
+/// An edit is answerable at once: a large knowledge base's index is patched where the entries changed
+/// (milliseconds), a small one's ranker is retrained (a fraction of a second); either keeps the current
+/// calibration. The full build and calibration then run in the background, once the edits have
+/// paused, and replace it.
 final class LiveKnowledge: Sendable {
     private let current: Mutex<(engine: QuestionEngine, generation: Int)>
     private let policy: MatchingPolicy
@@ -33,8 +34,14 @@ final class LiveKnowledge: Sendable {
     /// Makes `knowledgeBase` answerable now, and fully calibrated soon after.
     func replace(with knowledgeBase: KnowledgeBase) async {
         let calibrated = engine
-        let provisional = await BackgroundWork.run {
-            QuestionEngine(knowledgeBase: knowledgeBase, reusingCalibrationOf: calibrated)
+        let provisional: QuestionEngine
+        if let patched = QuestionEngine(patching: calibrated, to: knowledgeBase) {
+            // Milliseconds, so done here rather than queued behind a build that may be running.
+            provisional = patched
+        } else {
+            provisional = await BackgroundWork.run {
+                QuestionEngine(knowledgeBase: knowledgeBase, reusingCalibrationOf: calibrated)
+            }
         }
         let generation = current.withLock { state in
             state = (provisional, state.generation + 1)

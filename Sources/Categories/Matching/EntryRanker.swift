@@ -48,14 +48,15 @@ struct EntryRanker: Sendable {
 
     static func trainsSoftmax(phrasings: Int, entries: Int) -> Bool { phrasings * entries <= maxSoftmaxCost }
 
-    let space: TFIDFSpace
+    // Variables for `setEntry` (EntryRanker+editing.swift), which patches a centroid ranker in place.
+    var space: TFIDFSpace
     let softmax: SoftmaxRegression?
-    let entryCategory: [Int]
-    let entryIndex: CentroidIndex
-    let categoryIndex: CentroidIndex
+    var entryCategory: [Int]
+    var entryIndex: CentroidIndex
+    var categoryIndex: CentroidIndex
     /// Entries with at least one phrasing here, by category, ascending.
-    let presentByCategory: [[Int]]
-    let present: [Bool]
+    var presentByCategory: [[Int]]
+    var present: [Bool]
 
     /// - Parameters:
     ///   - phrasings: analysed texts (`TFIDFSpace.analyze`) with their entry index.

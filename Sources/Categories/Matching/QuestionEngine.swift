@@ -10,13 +10,15 @@ import Foundation
 /// `MatchingPolicy` come from those items, so they follow the knowledge base as it changes.
 /// Hand-over signals and small talk are read from the wording first. See docs/research for the method.
 public struct QuestionEngine: Sendable {
-    public let knowledgeBase: KnowledgeBase
+    // Variables for `init(patching:to:)` (QuestionEngine+patching.swift).
+    public internal(set) var knowledgeBase: KnowledgeBase
     public let policy: MatchingPolicy
-    public let calibration: Calibration
-    private let entries: [KnowledgeEntry]
-    private let categoryIDs: [CategoryID]
-    private let entryCategory: [Int]
-    private let ranker: EntryRanker
+    public internal(set) var calibration: Calibration
+    /// By the ranker's entry index (patched engines keep removed entries' places, absent from the ranker).
+    var entries: [KnowledgeEntry]
+    let categoryIDs: [CategoryID]
+    var entryCategory: [Int]
+    var ranker: EntryRanker
     private let confidence: ConfidenceModel
     private let answerThresholds: [Int: Double]
     private let signals: SignalDetector

@@ -46,4 +46,32 @@ struct SparseVector: Sendable {
     }
 
     var squaredNorm: Double { values.reduce(0) { $0 + $1 * $1 } }
+
+    /// `self + scale · other`, dropping what cancels out.
+    func adding(_ other: SparseVector, scale: Double = 1) -> SparseVector {
+        var result = SparseVector()
+        result.indices.reserveCapacity(indices.count + other.indices.count)
+        result.values.reserveCapacity(indices.count + other.indices.count)
+        func append(_ index: Int32, _ value: Double) {
+            guard abs(value) > 1e-12 else { return }
+            result.indices.append(index)
+            result.values.append(value)
+        }
+        var i = 0
+        var j = 0
+        while i < indices.count || j < other.indices.count {
+            if j == other.indices.count || (i < indices.count && indices[i] < other.indices[j]) {
+                append(indices[i], values[i])
+                i += 1
+            } else if i == indices.count || other.indices[j] < indices[i] {
+                append(other.indices[j], scale * other.values[j])
+                j += 1
+            } else {
+                append(indices[i], values[i] + scale * other.values[j])
+                i += 1
+                j += 1
+            }
+        }
+        return result
+    }
 }

@@ -6,9 +6,11 @@ struct TFIDFSpace: Sendable {
     static let unigramWeight = 1.0
     static let bigramWeight = 0.7
 
-    let vocabulary: [String: Int32]
-    let idf: [Double]
+    private(set) var vocabulary: [String: Int32]
+    private(set) var idf: [Double]
     let synonyms: SynonymMap
+    /// How many phrasings the IDF was computed over.
+    let documentCount: Int
 
     /// The space of `phrasings`, each analysed with `analyze(_:synonyms:)` under the same synonyms.
     init(phrasings: [Analysis], synonyms: SynonymMap) {
@@ -33,6 +35,18 @@ struct TFIDFSpace: Sendable {
         }
         self.vocabulary = vocabulary
         self.idf = idf
+        self.documentCount = phrasings.count
+    }
+
+    /// Adds the features of `phrasing` the space has never seen, each weighted as a feature of one
+    /// phrasing in the space, and leaves every other weight as it is: an edited entry's new words count
+    /// at once, and the next full build recomputes every weight.
+    mutating func extend(with phrasing: Analysis) {
+        for feature in phrasing.counts.keys where vocabulary[feature] == nil {
+            vocabulary[feature] = Int32(idf.count)
+            let weight = feature.hasPrefix("1") ? Self.unigramWeight : Self.bigramWeight
+            idf.append(weight * (log((1 + Double(documentCount)) / 2) + 1))
+        }
     }
 
     var featureCount: Int { idf.count }
