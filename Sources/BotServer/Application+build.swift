@@ -127,8 +127,11 @@ func buildRouter(
     router.add(middleware: LogRequestsMiddleware(.debug))
     HealthController(database: database, readiness: readiness, metrics: metrics).addRoutes(to: router)
     DocumentationController<AppRequestContext>().addRoutes(to: router)
-    WeComCallbackController(channel: channel, store: store, processor: processor, metrics: metrics)
-        .addRoutes(to: router.group("wecom/callback"))
+    WeComCallbackController(
+        channel: channel, store: store, processor: processor, metrics: metrics,
+        buttonChosenLabel: admin.conversation.settings.replies.buttonChosen
+    )
+    .addRoutes(to: router.group("wecom/callback"))
     let api = router.group("api/v1").add(middleware: AdminAuthMiddleware(token: admin.token))
     let editor = KnowledgeEditor(store: admin.knowledgeStore, live: admin.knowledge)
     KnowledgeAdminController(editor: editor).addRoutes(to: api)

@@ -13,22 +13,112 @@ import Testing
 struct ConversationTests {
     let fixture = TestWeCom.fixture
 
-    @Test("A topic word gets numbered suggestions; replying with a number gets that entry's answer")
+    @Test("A topic word gets a card of numbered suggestions; replying with a number gets that entry's answer")
     func pickSuggestion() async throws {
         try await withLiveServer { client, wecom, dataURL in
             try await client.post(try fixture.text(from: "lisi", "小票", msgID: 20001))
-            #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
-            let list = try #require(await wecom.state.texts(to: "lisi").first)
-            #expect(list.contains("1. ") && list.contains("2. ") && list.contains("3. "))
-            let second = try #require(list.split(separator: "\n").first { $0.hasPrefix("2. ") }.map { String($0.dropFirst(3)) })
+            #expect(await eventually { await wecom.state.cards(to: "lisi").count == 1 })
+            let card = try #require(await wecom.state.cards(to: "lisi").first)
+            #expect(card.title == "您想问的是不是：")
+            #expect(card.buttons.map(\.text) == ["1", "2", "3", "都不是"])
+            #expect(card.buttons.last?.key == "none")
+            let second = try #require(
+                card.subtitle.split(separator: "\n").first { $0.hasPrefix("2. ") }.map { String($0.dropFirst(3)) })
+            let expected = try #require(TestConfiguration.seedEntries.first { $0.question == second })
+            #expect(card.buttons[1].key == "pick:\(expected.id.rawValue)")
             try await client.post(try fixture.text(from: "lisi", "２", msgID: 20002))
-            #expect(await eventually { await wecom.state.texts(to: "lisi").count == 2 })
-            let answer = try #require(await wecom.state.texts(to: "lisi").last)
-            let expected = try #require(
-                TestConfiguration.seedEntries.first { $0.question == second }?.answer)
-            #expect(answer.hasPrefix(expected))
+            #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
+            #expect(await wecom.state.texts(to: "lisi").last?.hasPrefix(expected.answer) == true)
             #expect(
                 databaseValue(dataURL, "SELECT decision FROM question_log ORDER BY id DESC LIMIT 1", as: String.self) == "picked")
+        }
+    }
+
+    @Test("Tapping a suggestion's button answers it, and the button greys out at once through the passive reply")
+    func tapSuggestion() async throws {
+        try await withLiveServer { client, wecom, _ in
+            try await client.post(try fixture.text(from: "lisi", "小票", msgID: 24001))
+            #expect(await eventually { await wecom.state.cards(to: "lisi").count == 1 })
+            let card = try #require(await wecom.state.cards(to: "lisi").first)
+            let response = try await client.post(
+                try fixture.cardClick(from: "lisi", key: card.buttons[0].key, taskID: card.taskID))
+            #expect(response.status == .ok)
+            let reply = try fixture.decryptReply(String(buffer: response.body))
+            #expect(reply.contains("<MsgType><![CDATA[update_button]]></MsgType>"))
+            #expect(reply.contains("<ReplaceName><![CDATA[已选择]]></ReplaceName>"))
+            let entryID = String(card.buttons[0].key.dropFirst("pick:".count))
+            let entry = try #require(TestConfiguration.seedEntries.first { $0.id.rawValue == entryID })
+            #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
+            #expect(await wecom.state.texts(to: "lisi").first?.hasPrefix(entry.answer) == true)
+        }
+    }
+
+    @Test("“都不是” (button or typed) hands the question over with its reason")
+    func noneOfThese() async throws {
+        try await withLiveServer { client, wecom, dataURL in
+            try await client.post(try fixture.text(from: "lisi", "小票", msgID: 25001))
+            #expect(await eventually { await wecom.state.cards(to: "lisi").count == 1 })
+            let card = try #require(await wecom.state.cards(to: "lisi").first)
+            try await client.post(try fixture.cardClick(from: "lisi", key: "none", taskID: card.taskID))
+            #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
+            #expect(await wecom.state.texts(to: "lisi").first?.contains("转交总部") == true)
+            #expect(
+                databaseValue(dataURL, "SELECT text || '|' || reasons FROM unanswered_question", as: String.self)
+                    == "小票|suggestions_declined")
+
+            try await client.post(try fixture.text(from: "wangwu", "小票", msgID: 25002))
+            #expect(await eventually { await wecom.state.cards(to: "wangwu").count == 1 })
+            try await client.post(try fixture.text(from: "wangwu", "都不是", msgID: 25003))
+            #expect(await eventually { await wecom.state.texts(to: "wangwu").count == 1 })
+            #expect(
+                databaseValue(
+                    dataURL, "SELECT count(*) FROM unanswered_question WHERE reasons = 'suggestions_declined'", as: Int.self)
+                    == 2)
+        }
+    }
+
+    @Test("A short question that fits no entry asks which category; choosing one offers that category's closest entries")
+    func chooseCategory() async throws {
+        try await withLiveServer { client, wecom, dataURL in
+            try await client.post(try fixture.text(from: "zhangsan", "发货慢", msgID: 26001))
+            #expect(await eventually { await wecom.state.cards(to: "zhangsan").count == 1 })
+            let choice = try #require(await wecom.state.cards(to: "zhangsan").first)
+            #expect(choice.title == "您问的是哪一类问题？")
+            #expect(choice.buttons.map(\.text) == ["订单问题", "物流问题", "系统使用问题", "营运问题"])
+            #expect(choice.buttons.dropFirst().first?.key == "category:logistics")
+            try await client.post(try fixture.cardClick(from: "zhangsan", key: "category:logistics", taskID: choice.taskID))
+            #expect(await eventually { await wecom.state.cards(to: "zhangsan").count == 2 })
+            let suggestions = try #require(await wecom.state.cards(to: "zhangsan").last)
+            #expect(suggestions.title == "物流问题里和您的问题最接近的是：")
+            let logistics = Set(
+                TestConfiguration.seedEntries.filter { $0.category == "logistics" }.map { "pick:\($0.id.rawValue)" })
+            #expect(suggestions.buttons.dropLast().allSatisfy { logistics.contains($0.key) })
+            #expect(
+                databaseValue(dataURL, "SELECT category FROM question_log ORDER BY id DESC LIMIT 1", as: String.self)
+                    == "logistics")
+            // Typing the category's name works as well as the button.
+            try await client.post(try fixture.text(from: "lisi", "发货慢", msgID: 26002))
+            #expect(await eventually { await wecom.state.cards(to: "lisi").count == 1 })
+            try await client.post(try fixture.text(from: "lisi", "物流", msgID: 26003))
+            #expect(await eventually { await wecom.state.cards(to: "lisi").count == 2 })
+            #expect(await wecom.state.cards(to: "lisi").last?.title == "物流问题里和您的问题最接近的是：")
+        }
+    }
+
+    @Test("With cards off, suggestions and category choices come as numbered text")
+    func cardsOff() async throws {
+        try await withLiveServer(adjust: { $0.bot.cards = false }) { client, wecom, _ in
+            try await client.post(try fixture.text(from: "lisi", "小票", msgID: 27001))
+            try await client.post(try fixture.text(from: "wangwu", "发货慢", msgID: 27002))
+            #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
+            #expect(await eventually { await wecom.state.texts(to: "wangwu").count == 1 })
+            let list = try #require(await wecom.state.texts(to: "lisi").first)
+            #expect(list.contains("1. ") && list.contains("2. ") && list.contains("3. "))
+            #expect(await wecom.state.texts(to: "wangwu").first?.contains("2. 物流问题") == true)
+            #expect(await wecom.state.cards(to: "lisi").isEmpty)
+            try await client.post(try fixture.text(from: "wangwu", "2", msgID: 27003))
+            #expect(await eventually { await wecom.state.texts(to: "wangwu").count == 2 })
+            #expect(await wecom.state.texts(to: "wangwu").last?.hasPrefix("物流问题里和您的问题最接近的是：") == true)
         }
     }
 
@@ -69,9 +159,9 @@ struct ConversationTests {
     func humanAnytime() async throws {
         try await withLiveServer { client, wecom, dataURL in
             try await client.post(try fixture.text(from: "lisi", "小票", msgID: 23001))
-            #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
+            #expect(await eventually { await wecom.state.cards(to: "lisi").count == 1 })
             try await client.post(try fixture.text(from: "lisi", "转人工", msgID: 23002))
-            #expect(await eventually { await wecom.state.texts(to: "lisi").count == 2 })
+            #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
             #expect(await wecom.state.texts(to: "lisi").last?.contains("已为您转人工") == true)
             #expect(databaseValue(dataURL, "SELECT reasons FROM unanswered_question", as: String.self) == "requested_human")
         }

@@ -129,12 +129,14 @@ func databaseEventually<T: DatabaseValueConvertible & Sendable & Equatable>(
 func withLiveServer(
     config: (URL) throws -> URL = { _ in TestConfiguration.seedConfig },
     prepare: (FakeWeComServer, URL) async throws -> Void = { _, _ in },
+    adjust: (inout AppConfiguration) -> Void = { _ in },
     _ test: @escaping @Sendable (any TestClientProtocol, FakeWeComServer, URL) async throws -> Void
 ) async throws {
     let data = try TemporaryDirectory()
     try await FakeWeComServer.with { wecom in
         try await prepare(wecom, data.url)
-        let configuration = try TestConfiguration.make(data: data.url, config: config(data.url), apiBase: wecom.baseURL)
+        var configuration = try TestConfiguration.make(data: data.url, config: config(data.url), apiBase: wecom.baseURL)
+        adjust(&configuration)
         let app = try await buildApplication(configuration)
         let dataURL = data.url
         try await app.test(.live) { client in try await test(client, wecom, dataURL) }

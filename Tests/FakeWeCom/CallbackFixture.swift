@@ -48,6 +48,26 @@ public struct CallbackFixture: Sendable {
                 + "<Event><![CDATA[\(event)]]></Event><EventKey><![CDATA[]]></EventKey><AgentID>\(agentID)</AgentID></xml>")
     }
 
+    /// The plaintext XML of an encrypted passive reply (the body of a callback's response).
+    public func decryptReply(_ envelope: String) throws -> String {
+        guard let start = envelope.range(of: "<Encrypt><![CDATA["), let end = envelope.range(of: "]]></Encrypt>") else {
+            return ""
+        }
+        return try crypto.decrypt(String(envelope[start.upperBound..<end.lowerBound]))
+    }
+
+    /// A click on a button of a `button_interaction` card from `user`.
+    public func cardClick(
+        from user: String, key: String, taskID: String, responseCode: String = "rc-1", createTime: Int64 = 1_700_000_000
+    ) throws -> Callback {
+        try callback(
+            inner: "<xml><ToUserName><![CDATA[\(corpID)]]></ToUserName><FromUserName><![CDATA[\(user)]]></FromUserName>"
+                + "<CreateTime>\(createTime)</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+                + "<Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[\(key)]]></EventKey>"
+                + "<TaskId><![CDATA[\(taskID)]]></TaskId><CardType><![CDATA[button_interaction]]></CardType>"
+                + "<ResponseCode><![CDATA[\(responseCode)]]></ResponseCode><AgentID>\(agentID)</AgentID></xml>")
+    }
+
     public func callback(inner: String, timestamp: String = "1700000000", nonce: String = "1234567") throws -> Callback {
         let encrypted = try crypto.encrypt(inner)
         let signature = crypto.signature(timestamp: timestamp, nonce: nonce, payload: encrypted)

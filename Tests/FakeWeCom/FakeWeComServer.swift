@@ -131,6 +131,7 @@ public final class FakeWeComServer: Sendable {
         object.mapValues { value in
             switch value {
             case let dictionary as [String: Any]: sendable(dictionary)
+            case let array as [[String: Any]]: array.map(sendable)
             case let string as String: string
             case let number as NSNumber: number.intValue
             default: "\(value)"

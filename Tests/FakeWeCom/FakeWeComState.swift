@@ -19,6 +19,29 @@ public actor FakeWeComState {
             guard let msgtype, let body = json[msgtype] as? [String: any Sendable] else { return nil }
             return body["content"] as? String
         }
+        /// A template card, as the server sent it.
+        public var card: Card? {
+            guard msgtype == "template_card", let body = json["template_card"] as? [String: any Sendable] else { return nil }
+            let buttons = (body["button_list"] as? [[String: any Sendable]] ?? []).map {
+                Card.Button(text: $0["text"] as? String ?? "", key: $0["key"] as? String ?? "")
+            }
+            return Card(
+                title: (body["main_title"] as? [String: any Sendable])?["title"] as? String ?? "",
+                subtitle: body["sub_title_text"] as? String ?? "", taskID: body["task_id"] as? String ?? "",
+                buttons: buttons)
+        }
+    }
+
+    /// The parts of a `button_interaction` card tests look at.
+    public struct Card: Sendable, Equatable {
+        public struct Button: Sendable, Equatable {
+            public var text: String
+            public var key: String
+        }
+        public var title: String
+        public var subtitle: String
+        public var taskID: String
+        public var buttons: [Button]
     }
 
     public let corpID: String
@@ -71,6 +94,14 @@ public actor FakeWeComState {
     public func texts(to user: String) -> [String] {
         sent.filter { $0.touser == user }.compactMap(\.content)
     }
+
+    /// Cards sent to `user`, in order.
+    public func cards(to user: String) -> [Card] {
+        sent.filter { $0.touser == user }.compactMap(\.card)
+    }
+
+    /// How many messages of any kind went to `user`.
+    public func messageCount(to user: String) -> Int { sent.filter { $0.touser == user }.count }
 
     // MARK: - Used by the server
 

@@ -109,6 +109,8 @@ struct BotSettings: Sendable {
     var lexicon = SignalLexicon.standard
     /// The welcome is sent on opening the app at most this often per associate.
     var welcomeInterval: TimeInterval = 12 * 3600
+    /// Offer suggestions and category choices as WeCom cards with buttons (typing the number works too).
+    var cards = true
     var replies = Replies()
 
     /// The bot's fixed texts. `{categories}` in `welcome` becomes the category names.
@@ -119,7 +121,13 @@ struct BotSettings: Sendable {
         var feedbackSorry = "抱歉没帮上忙。您可以换个说法再问，或回复“转人工”由总部同事处理。"
         var suggestIntro = "您想问的是不是："
         var suggestOutro = "请回复序号查看答案；都不是的话，换个说法再问，或回复“转人工”。"
-        var clarify = "能再具体说说吗？比如是订单、物流、系统使用还是营运方面的问题，遇到了什么情况。"
+        var noneOfTheseButton = "都不是"
+        var categorySuggestIntro = "{category}里和您的问题最接近的是："
+        var clarifyCategory = "您问的是哪一类问题？"
+        var clarifyOutro = "请回复序号或点按钮选择；也可以换个说法，把情况说具体些。"
+        var choiceExpired = "这个选项已经过期了，请直接输入您的问题。"
+        /// The label a clicked card button takes.
+        var buttonChosen = "已选择"
         var greeting = "您好！我是门店助手，请直接输入您的问题，例如“调拨单在哪查”。"
         var thanks = "不客气，有其他问题随时问我。"
         var acknowledgement = "好的，有其他问题随时问我。"
@@ -148,7 +156,12 @@ struct BotSettings: Sendable {
             feedbackSorry = try text(.feedbackSorry, defaults.feedbackSorry)
             suggestIntro = try text(.suggestIntro, defaults.suggestIntro)
             suggestOutro = try text(.suggestOutro, defaults.suggestOutro)
-            clarify = try text(.clarify, defaults.clarify)
+            noneOfTheseButton = try text(.noneOfTheseButton, defaults.noneOfTheseButton)
+            categorySuggestIntro = try text(.categorySuggestIntro, defaults.categorySuggestIntro)
+            clarifyCategory = try text(.clarifyCategory, defaults.clarifyCategory)
+            clarifyOutro = try text(.clarifyOutro, defaults.clarifyOutro)
+            choiceExpired = try text(.choiceExpired, defaults.choiceExpired)
+            buttonChosen = try text(.buttonChosen, defaults.buttonChosen)
             greeting = try text(.greeting, defaults.greeting)
             thanks = try text(.thanks, defaults.thanks)
             acknowledgement = try text(.acknowledgement, defaults.acknowledgement)
@@ -169,6 +182,7 @@ struct BotSettings: Sendable {
         if let byCategory = file.answerPrecisionByCategory { matching.answerPrecisionByCategory = byCategory }
         if let quantile = file.suggestQuantile { matching.suggestQuantile = quantile }
         if let hours = file.welcomeIntervalHours { welcomeInterval = hours * 3600 }
+        if let cards = file.cards { self.cards = cards }
         if let additions = file.signals { lexicon = lexicon.merging(additions) }
         if let overrides = file.replies { replies = overrides }
     }

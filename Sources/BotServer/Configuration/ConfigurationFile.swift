@@ -13,6 +13,7 @@ struct ConfigurationFile: Decodable {
         var answerPrecisionByCategory: [String: Double]?
         var suggestQuantile: Double?
         var welcomeIntervalHours: Double?
+        var cards: Bool?
         /// Phrases added to the built-in signal lexicon.
         var signals: SignalLexicon?
         var replies: BotSettings.Replies?

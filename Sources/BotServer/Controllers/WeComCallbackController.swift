@@ -10,7 +10,9 @@ import WeComAdapter
 ///
 /// The POST does only what must happen inside WeCom's 5-second window: check the size, verify the
 /// signature, decrypt, decode, store the message durably (once per dedupe key) and answer an empty
-/// 200. Everything else happens in the inbox processor.
+/// 200. Everything else happens in the inbox processor. The one passive reply: a click on a button of
+/// the bot's own cards is answered with `update_button`, so the button greys out at once with its
+/// new label (the answer itself follows through the outbox).
 struct WeComCallbackController<Context: RequestContext> {
     /// The largest callback body accepted; WeCom's are a few KiB.
     static var maxBodyBytes: Int { 64 * 1024 }
@@ -19,6 +21,8 @@ struct WeComCallbackController<Context: RequestContext> {
     let store: any MessageStore
     let processor: InboxProcessor
     let metrics: ServerMetrics
+    /// What a clicked button of the bot's cards turns into.
+    let buttonChosenLabel: String
 
     /// Whether the WeCom channel can take callbacks.
     enum Channel: Sendable {
@@ -85,7 +89,23 @@ struct WeComCallbackController<Context: RequestContext> {
         } catch let error as WeComDecodingError {
             throw rejection(error, context)
         }
+        if case .templateCardEvent(let event) = message.content, CardAction(key: event.eventKey) != nil {
+            return try updateButton(for: message, crypto: crypto, timestamp: timestamp, nonce: nonce)
+        }
         return Response(status: .ok)
+    }
+
+    /// The encrypted `update_button` passive reply (also to a redelivery: the first answer may have been lost).
+    private func updateButton(
+        for message: CallbackMessage, crypto: WeComCrypto, timestamp: String, nonce: String
+    ) throws -> Response {
+        let reply = PassiveReply.updateButton(
+            toUser: message.fromUser, corpID: message.corpID, replaceName: buttonChosenLabel,
+            createTime: Int64(Date().timeIntervalSince1970))
+        let body = try crypto.encryptedReply(reply, timestamp: timestamp, nonce: nonce)
+        return Response(
+            status: .ok, headers: [.contentType: "application/xml; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     // MARK: - Rejections, each with a log line

@@ -9,7 +9,8 @@ import WeComAdapter
 struct ConversationEngine: Sendable {
     /// What handling one callback produces.
     struct Outcome: Sendable {
-        var replies: [String] = []
+        /// What to send, in order: texts (split later if long) and cards.
+        var replies: [OutgoingMessage.Body] = []
         /// The conversation state to keep.
         var state: ConversationState
         /// The question as logged, when the message was a question.
@@ -37,11 +38,16 @@ struct ConversationEngine: Sendable {
             respond(toText: text, messageKey: messageKey, now: now, into: &outcome)
         case .image, .voice, .location, .link, .unsupported(_, nil):
             // A message from a person that is not text (an unknown type too): ask for words.
-            outcome.replies = [settings.replies.nonText]
+            outcome.replies = [.text(settings.replies.nonText)]
         case .enterAgent:
             welcome(hotQuestions: hotQuestions, now: now, into: &outcome)
-        case .click, .templateCardEvent, .unsupported:
-            break  // not questions; cards come with the escalation work
+        case .templateCardEvent(let event):
+            // A button on one of the bot's cards; other cards' buttons are not the bot's business.
+            if let action = CardAction(key: event.eventKey) {
+                respond(to: action, messageKey: messageKey, now: now, into: &outcome)
+            }
+        case .click, .unsupported:
+            break  // menu clicks and unknown events are not questions
         }
         return outcome
     }
@@ -54,10 +60,9 @@ struct ConversationEngine: Sendable {
         case .answer:
             return (understanding.candidates.first?.entry.answer ?? "") + "\n\n" + replies.feedbackPrompt
         case .suggest:
-            let list = understanding.candidates.prefix(3).enumerated().map { "\($0.offset + 1). \($0.element.entry.question)" }
-            return ([replies.suggestIntro] + list + [replies.suggestOutro]).joined(separator: "\n")
+            return suggestionText(intro: replies.suggestIntro, understanding.candidates.prefix(3).map(\.entry))
         case .clarify:
-            return replies.clarify
+            return categoryChoiceText(choosableCategories)
         case .smalltalk:
             if understanding.reasons.contains("out_of_scope") { return replies.outOfScope }
             let normal = TextNormalizer.normalize(text)
@@ -84,14 +89,22 @@ struct ConversationEngine: Sendable {
         let engine = knowledge.engine
         // A number picks from the list just offered.
         let offered = outcome.state.openSuggestions(at: now)
-        if let pick = SuggestionPick.parse(text, count: offered.count),
-            let entry = engine.knowledgeBase.entry(offered[pick - 1]), entry.status == .published
+        if let pick = SuggestionPick.parse(text, count: offered.count) {
+            answer(offered[pick - 1], text: text, messageKey: messageKey, now: now, into: &outcome)
+            return
+        }
+        // A number (or a category's name) answers the category choice just offered.
+        let choices = outcome.state.openCategoryChoices(at: now)
+        if let question = outcome.state.pendingQuestion, !choices.isEmpty,
+            let chosen = SuggestionPick.parse(text, count: choices.count).map({ choices[$0 - 1] })
+                ?? categoryNamed(text, among: choices)
         {
-            outcome.replies = [entry.answer + "\n\n" + settings.replies.feedbackPrompt]
-            outcome.log = log(text, messageKey, now, decision: "picked", category: entry.category, entry: entry.id)
-            outcome.remembersAnswer = true
-            outcome.state.suggestions = []
-            outcome.state.suggestedAt = nil
+            suggest(question, in: chosen, messageKey: messageKey, now: now, into: &outcome)
+            return
+        }
+        // "都不是" to the list just offered hands the question over.
+        if !offered.isEmpty, NoneOfThese.matches(text) {
+            respond(to: .noneOfThese, messageKey: messageKey, now: now, into: &outcome)
             return
         }
         // 有用 / 没用 right after an answer is feedback on it.
@@ -99,39 +112,128 @@ struct ConversationEngine: Sendable {
             outcome.feedback = (logID, helpful)
             outcome.state.lastAnswerLogID = nil
             outcome.state.answeredAt = nil
-            outcome.replies = [helpful ? settings.replies.feedbackThanks : settings.replies.feedbackSorry]
+            outcome.replies = [.text(helpful ? settings.replies.feedbackThanks : settings.replies.feedbackSorry)]
             return
         }
 
         let understanding = engine.understand(text)
-        outcome.replies = [reply(to: understanding, text: text)]
+        outcome.replies = [.text(reply(to: understanding, text: text))]
+        outcome.log = log(text, messageKey, now, understanding)
+        switch understanding.decision {
+        case .answer:
+            outcome.remembersAnswer = true
+            outcome.state.closeChoices()
+        case .suggest:
+            let entries = Array(understanding.candidates.prefix(3).map(\.entry))
+            outcome.replies = [suggestionBody(intro: settings.replies.suggestIntro, entries)]
+            outcome.state.offer(entries.map(\.id), for: text, at: now)
+        case .clarify:
+            let categories = choosableCategories
+            outcome.replies = [categoryChoiceBody(categories)]
+            outcome.state.offer(categories: categories.map(\.id), for: text, at: now)
+        case .escalate:
+            outcome.unanswered = UnansweredQuestion(
+                userID: "", text: text, understanding: understanding, messageKey: messageKey, createdAt: now)
+            outcome.state.closeChoices()
+        case .smalltalk:
+            break
+        }
+    }
+
+    // MARK: - Choices
+
+    private func respond(to action: CardAction, messageKey: String, now: Date, into outcome: inout Outcome) {
+        switch action {
+        case .pick(let entry):
+            answer(entry, text: outcome.state.pendingQuestion ?? "", messageKey: messageKey, now: now, into: &outcome)
+        case .category(let category):
+            guard let question = outcome.state.pendingQuestion, !outcome.state.openCategoryChoices(at: now).isEmpty else {
+                outcome.replies = [.text(settings.replies.choiceExpired)]
+                return
+            }
+            suggest(question, in: category, messageKey: messageKey, now: now, into: &outcome)
+        case .noneOfThese:
+            guard let question = outcome.state.pendingQuestion else {
+                outcome.replies = [.text(settings.replies.choiceExpired)]
+                return
+            }
+            let offered = outcome.state.suggestions.compactMap { knowledge.engine.knowledgeBase.entry($0) }
+            handOver(
+                question,
+                Understanding(decision: .escalate, category: offered.first?.category, reasons: ["suggestions_declined"]),
+                messageKey: messageKey, now: now, into: &outcome)
+        }
+    }
+
+    /// The answer of an entry the associate picked from a list or a card.
+    private func answer(_ id: KnowledgeEntryID, text: String, messageKey: String, now: Date, into outcome: inout Outcome) {
+        guard let entry = knowledge.engine.knowledgeBase.entry(id), entry.status == .published else {
+            outcome.replies = [.text(settings.replies.choiceExpired)]
+            return
+        }
+        outcome.replies = [.text(entry.answer + "\n\n" + settings.replies.feedbackPrompt)]
         outcome.log = QuestionLogRecord(
+            userID: "", messageKey: messageKey, text: text, decision: "picked", category: entry.category.rawValue,
+            entryID: entry.id.rawValue, candidateIDs: entry.id.rawValue, confidence: 1, reasons: "", createdAt: now)
+        outcome.remembersAnswer = true
+        outcome.state.closeChoices()
+    }
+
+    /// The associate said which category `question` is about: the closest entries of that category to
+    /// pick from, or, when it has none, a hand-over routed to that category.
+    private func suggest(
+        _ question: String, in category: CategoryID, messageKey: String, now: Date, into outcome: inout Outcome
+    ) {
+        let engine = knowledge.engine
+        let entries = engine.closestEntries(to: question, in: category)
+        let name = engine.knowledgeBase.categories.first { $0.id == category }?.name ?? category.rawValue
+        guard !entries.isEmpty else {
+            handOver(
+                question, Understanding(decision: .escalate, category: category, reasons: ["low_confidence"]),
+                messageKey: messageKey, now: now, into: &outcome)
+            return
+        }
+        let intro = settings.replies.categorySuggestIntro.replacingOccurrences(of: "{category}", with: name)
+        outcome.replies = [suggestionBody(intro: intro, entries)]
+        outcome.log = log(
+            question, messageKey, now,
+            Understanding(
+                decision: .suggest, category: category, candidates: entries.map { .init(entry: $0, score: 0) },
+                reasons: ["category_chosen"]))
+        outcome.state.offer(entries.map(\.id), for: question, at: now)
+    }
+
+    private func handOver(
+        _ question: String, _ understanding: Understanding, messageKey: String, now: Date, into outcome: inout Outcome
+    ) {
+        outcome.replies = [.text(settings.replies.handedOver)]
+        outcome.log = log(question, messageKey, now, understanding)
+        outcome.unanswered = UnansweredQuestion(
+            userID: "", text: question, understanding: understanding, messageKey: messageKey, createdAt: now)
+        outcome.state.closeChoices()
+    }
+
+    /// The active categories an associate can choose from.
+    private var choosableCategories: [Category] { knowledge.engine.knowledgeBase.categories.filter(\.isActive) }
+
+    /// A category named by the reply (订单, 物流问题 …).
+    private func categoryNamed(_ text: String, among choices: [CategoryID]) -> CategoryID? {
+        let normal = TextNormalizer.normalize(text)
+        guard !normal.isEmpty else { return nil }
+        let categories = knowledge.engine.knowledgeBase.categories.filter { choices.contains($0.id) }
+        return categories.first { category in
+            let name = TextNormalizer.normalize(category.name)
+            return name == normal || name.replacingOccurrences(of: "问题", with: "") == normal
+        }?.id
+    }
+
+    private func log(_ text: String, _ messageKey: String, _ now: Date, _ understanding: Understanding) -> QuestionLogRecord {
+        QuestionLogRecord(
             userID: "", messageKey: messageKey, text: text, decision: understanding.decision.rawValue,
             category: understanding.category?.rawValue,
             entryID: understanding.decision == .answer ? understanding.candidates.first?.entry.id.rawValue : nil,
             candidateIDs: understanding.candidates.map(\.entry.id.rawValue).joined(separator: ","),
             confidence: understanding.confidence, reasons: understanding.reasons.joined(separator: ","), createdAt: now)
-        switch understanding.decision {
-        case .answer:
-            outcome.remembersAnswer = true
-            outcome.state.suggestions = []
-        case .suggest:
-            outcome.state.suggestions = understanding.candidates.prefix(3).map(\.entry.id)
-            outcome.state.suggestedAt = now
-        case .escalate:
-            outcome.unanswered = UnansweredQuestion(
-                userID: "", text: text, understanding: understanding, messageKey: messageKey, createdAt: now)
-        case .clarify, .smalltalk:
-            break
-        }
-    }
-
-    private func log(
-        _ text: String, _ messageKey: String, _ now: Date, decision: String, category: CategoryID?, entry: KnowledgeEntryID?
-    ) -> QuestionLogRecord {
-        QuestionLogRecord(
-            userID: "", messageKey: messageKey, text: text, decision: decision, category: category?.rawValue,
-            entryID: entry?.rawValue, candidateIDs: entry?.rawValue ?? "", confidence: 1, reasons: "", createdAt: now)
     }
 
     // MARK: - Welcome
@@ -147,11 +249,10 @@ struct ConversationEngine: Sendable {
         if !hot.isEmpty {
             lines.append(settings.replies.hotQuestionsIntro)
             lines += hot.enumerated().map { "\($0.offset + 1). \($0.element.question)" }
-            outcome.state.suggestions = hot.map(\.id)
-            outcome.state.suggestedAt = now
+            outcome.state.offer(hot.map(\.id), for: nil, at: now)
         }
         lines.append(settings.replies.welcomeOutro)
-        outcome.replies = [lines.joined(separator: "\n")]
+        outcome.replies = [.text(lines.joined(separator: "\n"))]
         outcome.state.welcomedAt = now
     }
 }
@@ -166,6 +267,13 @@ enum SuggestionPick {
         guard let number = Int(normal) ?? chinese[normal], (1...count).contains(number) else { return nil }
         return number
     }
+}
+
+/// "都不是" to a list of suggestions.
+enum NoneOfThese {
+    static let phrases: Set<String> = ["都不是", "都不对", "都没有", "没有", "不是", "都不是的", "以上都不是", "没有我要的", "都不是我要的"]
+
+    static func matches(_ text: String) -> Bool { phrases.contains(TextNormalizer.normalize(text)) }
 }
 
 /// "有用" or "没用" about the answer just given.

@@ -83,6 +83,13 @@ struct AppDatabase: Sendable {
                 table.column("created_at", .datetime).notNull().indexed()
             }
         }
+        migrator.registerMigration("server.v3.conversation-choices") { db in
+            try db.alter(table: ConversationState.databaseTableName) { table in
+                table.add(column: "pending_question", .text)
+                table.add(column: "category_choices", .text).notNull().defaults(to: "[]")
+                table.add(column: "category_choices_at", .datetime)
+            }
+        }
         return migrator
     }
 }

@@ -15,6 +15,11 @@ struct ConversationState: Sendable, Equatable, Codable, FetchableRecord, Persist
     var answeredAt: Date?
     /// When the welcome was last sent (WeCom reports every opening of the app).
     var welcomedAt: Date?
+    /// The question behind the open list or category choice, for what the associate picks next.
+    var pendingQuestion: String?
+    /// The categories last offered to choose from (a clarify), in the order numbered.
+    var categoryChoices: [CategoryID] = []
+    var categoryChoicesAt: Date?
 
     init(userID: String) {
         self.userID = userID
@@ -26,6 +31,38 @@ struct ConversationState: Sendable, Equatable, Codable, FetchableRecord, Persist
     func openSuggestions(at now: Date) -> [KnowledgeEntryID] {
         guard let suggestedAt, now.timeIntervalSince(suggestedAt) <= Self.memory else { return [] }
         return suggestions
+    }
+
+    func openCategoryChoices(at now: Date) -> [CategoryID] {
+        guard let categoryChoicesAt, now.timeIntervalSince(categoryChoicesAt) <= Self.memory else { return [] }
+        return categoryChoices
+    }
+
+    /// Offers `entries` as the numbered list the next message may pick from (and closes any category choice).
+    mutating func offer(_ entries: [KnowledgeEntryID], for question: String?, at now: Date) {
+        suggestions = entries
+        suggestedAt = now
+        pendingQuestion = question
+        categoryChoices = []
+        categoryChoicesAt = nil
+    }
+
+    /// Offers `categories` to choose from for `question` (and closes any list).
+    mutating func offer(categories: [CategoryID], for question: String, at now: Date) {
+        categoryChoices = categories
+        categoryChoicesAt = now
+        pendingQuestion = question
+        suggestions = []
+        suggestedAt = nil
+    }
+
+    /// Nothing open to pick from any more.
+    mutating func closeChoices() {
+        suggestions = []
+        suggestedAt = nil
+        categoryChoices = []
+        categoryChoicesAt = nil
+        pendingQuestion = nil
     }
 
     func openAnswer(at now: Date) -> Int64? {
@@ -40,5 +77,8 @@ struct ConversationState: Sendable, Equatable, Codable, FetchableRecord, Persist
         case lastAnswerLogID = "last_answer_log_id"
         case answeredAt = "answered_at"
         case welcomedAt = "welcomed_at"
+        case pendingQuestion = "pending_question"
+        case categoryChoices = "category_choices"
+        case categoryChoicesAt = "category_choices_at"
     }
 }

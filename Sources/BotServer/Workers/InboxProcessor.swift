@@ -79,8 +79,9 @@ final class InboxProcessor: Service, Sendable {
             let state = try await store.conversationState(of: message.fromUser)
             let hot = message.content == .enterAgent ? try await hotQuestions(now: now) : []
             let outcome = engine.respond(to: message, messageKey: record.dedupeKey, state: state, hotQuestions: hot, now: now)
-            let replies = outcome.replies.flatMap { reply in
-                TextSplitter.split(reply, maxBytes: OutgoingMessage.maxTextBytes).map {
+            let replies = outcome.replies.flatMap { body -> [OutgoingMessage] in
+                guard case .text(let text) = body else { return [OutgoingMessage(toUsers: [message.fromUser], body: body)] }
+                return TextSplitter.split(text, maxBytes: OutgoingMessage.maxTextBytes).map {
                     OutgoingMessage.text($0, to: message.fromUser)
                 }
             }

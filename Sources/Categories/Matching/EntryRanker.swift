@@ -87,7 +87,10 @@ struct EntryRanker: Sendable {
         self.presentByCategory = presentByCategory
     }
 
-    func score(_ text: String, holdingOut heldOut: HeldOut? = nil) -> Scored {
+    /// - Parameters:
+    ///   - heldOut: what to leave out of the index (calibration).
+    ///   - category: rank only this category's entries (the associate said which category they mean).
+    func score(_ text: String, holdingOut heldOut: HeldOut? = nil, inCategory category: Int? = nil) -> Scored {
         let analysis = space.analyze(text)
         let q = space.vector(analysis)
 
@@ -135,7 +138,8 @@ struct EntryRanker: Sendable {
         var best = BestRanked(capacity: Self.reportedCount)
         if let softmax {
             let logP = softmax.logProbabilities(q)
-            for entry in 0..<entryCategory.count where present[entry] && entry != excluded {
+            for entry in 0..<entryCategory.count
+            where present[entry] && entry != excluded && (category == nil || entryCategory[entry] == category) {
                 let item = ranked(entry, logP: logP[entry])
                 best.offer(item)
             }
@@ -149,10 +153,11 @@ struct EntryRanker: Sendable {
                 entryIndex.inverseNorms.withUnsafeBufferPointer { inverseNorms in
                     entryCategory.withUnsafeBufferPointer { entryCategory in
                         for entry in touched where entry != excluded {
-                            let category = entryCategory[entry]
-                            touchedByCategory[category] += 1
+                            let group = entryCategory[entry]
+                            if let category, group != category { continue }
+                            touchedByCategory[group] += 1
                             let similarity = entry == owner ? entrySimilarity(entry) : dots[entry] * inverseNorms[entry]
-                            let fused = categoryTerm[category] + Self.entryWeight * similarity
+                            let fused = categoryTerm[group] + Self.entryWeight * similarity
                             if fused >= best.floor {
                                 best.offer(Ranked(entry: entry, fused: fused, entrySimilarity: similarity))
                             }
@@ -162,9 +167,9 @@ struct EntryRanker: Sendable {
             }
             // The rest score their category term alone: only the first few of each category can make
             // the top (ties keep knowledge-base order).
-            for (category, entries) in presentByCategory.enumerated() {
-                let excludedHere = excluded.map { entryCategory[$0] == category && entryDots[$0] == 0 } ?? false
-                let untouched = entries.count - touchedByCategory[category] - (excludedHere ? 1 : 0)
+            for (index, entries) in presentByCategory.enumerated() where category == nil || index == category {
+                let excludedHere = excluded.map { entryCategory[$0] == index && entryDots[$0] == 0 } ?? false
+                let untouched = entries.count - touchedByCategory[index] - (excludedHere ? 1 : 0)
                 var offered = 0
                 let wanted = min(Self.reportedCount, untouched)
                 for entry in entries {

@@ -212,6 +212,16 @@ public struct QuestionEngine: Sendable {
             suggestThreshold: suggestThreshold, domainThreshold: domainThreshold, provisional: false)
     }
 
+    /// The closest entries of one category, for when the associate has said which category they mean
+    /// (the answer to a clarify). Entries that share no word with `text` are left out, so an empty list
+    /// means the category has nothing for it.
+    public func closestEntries(to text: String, in category: CategoryID, limit: Int = 3) -> [KnowledgeEntry] {
+        guard let index = categoryIDs.firstIndex(of: category) else { return [] }
+        return ranker.score(text, inCategory: index).top.filter { $0.entrySimilarity > 0 }.prefix(limit).map {
+            entries[$0.entry]
+        }
+    }
+
     /// What the bot makes of `text` as the first message of a conversation.
     public func understand(_ text: String) -> Understanding {
         let scored = ranker.score(text)

@@ -18,6 +18,11 @@ public struct Understanding: Sendable, Equatable {
     public struct Candidate: Sendable, Equatable {
         public var entry: KnowledgeEntry
         public var score: Double
+
+        public init(entry: KnowledgeEntry, score: Double) {
+            self.entry = entry
+            self.score = score
+        }
     }
 
     public var decision: Decision
@@ -27,6 +32,17 @@ public struct Understanding: Sendable, Equatable {
     public var candidates: [Candidate]
     /// P(the top entry is right), calibrated on the knowledge base.
     public var confidence: Double
-    /// Codes: requested_human, complaint, urgent, regional, low_confidence, out_of_scope, smalltalk, short_question.
+    /// Codes: requested_human, complaint, urgent, regional, low_confidence, out_of_scope, smalltalk,
+    /// short_question, suggestions_declined.
     public var reasons: [String]
+
+    public init(
+        decision: Decision, category: CategoryID?, candidates: [Candidate] = [], confidence: Double = 0, reasons: [String]
+    ) {
+        self.decision = decision
+        self.category = category
+        self.candidates = candidates
+        self.confidence = confidence
+        self.reasons = reasons
+    }
 }
