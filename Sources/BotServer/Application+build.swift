@@ -41,9 +41,8 @@ func buildApplication(
     let store = DatabaseMessageStore(database: database)
     let metrics = ServerMetrics()
     let outboxSignal = WorkSignal()
-    let processor = InboxProcessor(store: store, engine: engine, outboxSignal: outboxSignal, logger: logger)
-
-    var services: [any Service] = [processor]
+    var services: [any Service] = []
+    var directoryLookup: (any DirectoryLookup)?
     let channel: WeComCallbackController<AppRequestContext>.Channel
     switch configuration.weCom {
     case .off(let reason):
@@ -60,6 +59,7 @@ func buildApplication(
                         initialBackoff: configuration.outbox.apiRetry.initialBackoff),
                     requestTimeout: configuration.outbox.apiRetry.requestTimeout),
                 httpClient: httpClient, logger: logger)
+            directoryLookup = client
             services.append(
                 OutboxWorker(
                     store: store, sender: client, settings: configuration.outbox, signal: outboxSignal, metrics: metrics,
@@ -74,11 +74,18 @@ func buildApplication(
         }
     }
 
+    let directory = DirectoryCache(
+        database: database.writer, lookup: directoryLookup, settings: configuration.directory, logger: logger)
+    let processor = InboxProcessor(
+        store: store, engine: engine, directory: directory, outboxSignal: outboxSignal, logger: logger)
+    services.insert(processor, at: 0)
     let readiness = Readiness(required: Set(services.map { String(describing: type(of: $0)) }))
     let router = buildRouter(
         database: database, store: store, processor: processor, channel: channel, metrics: metrics,
         readiness: readiness,
-        admin: .init(token: adminToken, knowledgeStore: knowledgeStore, knowledge: knowledge, conversation: engine))
+        admin: .init(
+            token: adminToken, knowledgeStore: knowledgeStore, knowledge: knowledge, conversation: engine,
+            directory: directory))
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StoreDesk"),
@@ -92,6 +99,7 @@ struct AdminDependencies: Sendable {
     var knowledgeStore: any KnowledgeStore
     var knowledge: LiveKnowledge
     var conversation: ConversationEngine
+    var directory: DirectoryCache
 }
 
 /// On first start the knowledge base is seeded from `Config/categories.jsonl` and `knowledge.jsonl`;
@@ -138,6 +146,6 @@ func buildRouter(
     KnowledgeEntryController(editor: editor).addRoutes(to: api)
     CategoryController(editor: editor).addRoutes(to: api)
     SynonymController(editor: editor).addRoutes(to: api)
-    AskController(conversation: admin.conversation).addRoutes(to: api)
+    AskController(conversation: admin.conversation, directory: admin.directory).addRoutes(to: api)
     return router
 }

@@ -67,3 +67,18 @@ struct KnowledgeBaseTests {
         }
     }
 }
+
+@Suite("Regional answers")
+struct RegionalAnswerTests {
+    let entry = KnowledgeEntry(
+        id: "e", category: "operations", question: "营业时间", answer: "通用答案",
+        regionAnswers: ["华南区": "华南答案", "华东": "华东答案"])
+
+    @Test("A region's own answer, matched by name or by the start of the name; the common one otherwise")
+    func variants() {
+        #expect(entry.answer(forRegion: "华南区") == "华南答案")
+        #expect(entry.answer(forRegion: "华东区") == "华东答案")
+        #expect(entry.answer(forRegion: "华北区") == "通用答案")
+        #expect(entry.answer(forRegion: nil) == "通用答案")
+    }
+}

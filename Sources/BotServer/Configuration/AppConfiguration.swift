@@ -17,6 +17,7 @@ struct AppConfiguration: Sendable {
     /// The WeCom app, or why the channel is off.
     var weCom: WeComChannelSettings
     var bot = BotSettings()
+    var directory = DirectorySettings()
     var outbox = OutboxSettings()
     var logLevel: Logger.Level = .info
 
@@ -49,6 +50,7 @@ struct AppConfiguration: Sendable {
             configuration.logLevel = parsed
         }
         if let bot = file.bot { configuration.bot.apply(bot) }
+        if let directory = file.directory { configuration.directory.apply(directory) }
         if let outbox = file.outbox { configuration.outbox.apply(outbox) }
         configuration.weCom = WeComChannelSettings(environment: environment, defaultAPIBase: file.wecom?.apiBase)
         return configuration

@@ -28,12 +28,17 @@ struct ConfigurationFile: Decodable {
     struct WeCom: Decodable {
         var apiBase: String?
     }
+    struct Directory: Decodable {
+        var refreshHours: Double?
+        var regionNameSuffixes: [String]?
+    }
 
     var server: Server?
     var logLevel: String?
     var bot: Bot?
     var outbox: Outbox?
     var wecom: WeCom?
+    var directory: Directory?
 
     /// The file's settings; an absent file means all defaults.
     static func load(from url: URL) throws(ConfigurationError) -> ConfigurationFile {

@@ -6,6 +6,7 @@ import Hummingbird
 /// hand-over rules included. A dry run: nothing is stored or sent.
 struct AskController<Context: RequestContext> {
     let conversation: ConversationEngine
+    let directory: DirectoryCache
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.post("ask", use: ask)
@@ -28,6 +29,9 @@ struct AskController<Context: RequestContext> {
         var confidence: Double
         var reply: String
         var reasons: [String]
+        /// The associate's store and region from the directory, when `user` was given and is known.
+        var store: String?
+        var region: String?
     }
 
     @Sendable func ask(_ request: Request, context: Context) async throws -> AskResponse {
@@ -35,10 +39,12 @@ struct AskController<Context: RequestContext> {
             throw APIError(.badRequest, "the body must be {\"text\": \"...\", \"user\": \"userid\"?}")
         }
         let understanding = conversation.knowledge.engine.understand(body.text)
+        let place = if let user = body.user { await directory.place(of: user) } else { AssociatePlace?.none }
         return AskResponse(
             decision: understanding.decision.rawValue, category: understanding.category?.rawValue,
             top: understanding.candidates.map { .init(id: $0.entry.id.rawValue, question: $0.entry.question, score: $0.score) },
-            confidence: understanding.confidence, reply: conversation.reply(to: understanding, text: body.text),
-            reasons: understanding.reasons)
+            confidence: understanding.confidence,
+            reply: conversation.reply(to: understanding, text: body.text, region: place?.region),
+            reasons: understanding.reasons, store: place?.store, region: place?.region)
     }
 }

@@ -26,16 +26,18 @@ struct ConversationEngine: Sendable {
     let knowledge: LiveKnowledge
     let settings: BotSettings
 
-    /// - Parameter hotQuestions: the most asked entries, offered in the welcome.
+    /// - Parameters:
+    ///   - hotQuestions: the most asked entries, offered in the welcome.
+    ///   - region: the associate's region (directory), which picks an entry's regional answer.
     func respond(
         to message: CallbackMessage, messageKey: String, state: ConversationState, hotQuestions: [KnowledgeEntryID],
-        now: Date
+        region: String? = nil, now: Date
     ) -> Outcome {
         var outcome = Outcome(state: state)
         switch message.content {
         case .text(let raw):
             let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            respond(toText: text, messageKey: messageKey, now: now, into: &outcome)
+            respond(toText: text, messageKey: messageKey, region: region, now: now, into: &outcome)
         case .image, .voice, .location, .link, .unsupported(_, nil):
             // A message from a person that is not text (an unknown type too): ask for words.
             outcome.replies = [.text(settings.replies.nonText)]
@@ -44,7 +46,7 @@ struct ConversationEngine: Sendable {
         case .templateCardEvent(let event):
             // A button on one of the bot's cards; other cards' buttons are not the bot's business.
             if let action = CardAction(key: event.eventKey) {
-                respond(to: action, messageKey: messageKey, now: now, into: &outcome)
+                respond(to: action, messageKey: messageKey, region: region, now: now, into: &outcome)
             }
         case .click, .unsupported:
             break  // menu clicks and unknown events are not questions
@@ -52,13 +54,13 @@ struct ConversationEngine: Sendable {
         return outcome
     }
 
-    /// The reply an associate gets for a first message the engine understood this way (also the
-    /// dry run's `reply`).
-    func reply(to understanding: Understanding, text: String) -> String {
+    /// The reply an associate (of `region`, when known) gets for a first message the engine understood
+    /// this way (also the dry run's `reply`).
+    func reply(to understanding: Understanding, text: String, region: String? = nil) -> String {
         let replies = settings.replies
         switch understanding.decision {
         case .answer:
-            return (understanding.candidates.first?.entry.answer ?? "") + "\n\n" + replies.feedbackPrompt
+            return (understanding.candidates.first?.entry.answer(forRegion: region) ?? "") + "\n\n" + replies.feedbackPrompt
         case .suggest:
             return suggestionText(intro: replies.suggestIntro, understanding.candidates.prefix(3).map(\.entry))
         case .clarify:
@@ -85,12 +87,12 @@ struct ConversationEngine: Sendable {
 
     // MARK: - Text
 
-    private func respond(toText text: String, messageKey: String, now: Date, into outcome: inout Outcome) {
+    private func respond(toText text: String, messageKey: String, region: String?, now: Date, into outcome: inout Outcome) {
         let engine = knowledge.engine
         // A number picks from the list just offered.
         let offered = outcome.state.openSuggestions(at: now)
         if let pick = SuggestionPick.parse(text, count: offered.count) {
-            answer(offered[pick - 1], text: text, messageKey: messageKey, now: now, into: &outcome)
+            answer(offered[pick - 1], text: text, messageKey: messageKey, region: region, now: now, into: &outcome)
             return
         }
         // A number (or a category's name) answers the category choice just offered.
@@ -104,7 +106,7 @@ struct ConversationEngine: Sendable {
         }
         // "都不是" to the list just offered hands the question over.
         if !offered.isEmpty, NoneOfThese.matches(text) {
-            respond(to: .noneOfThese, messageKey: messageKey, now: now, into: &outcome)
+            respond(to: .noneOfThese, messageKey: messageKey, region: region, now: now, into: &outcome)
             return
         }
         // 有用 / 没用 right after an answer is feedback on it.
@@ -117,7 +119,7 @@ struct ConversationEngine: Sendable {
         }
 
         let understanding = engine.understand(text)
-        outcome.replies = [.text(reply(to: understanding, text: text))]
+        outcome.replies = [.text(reply(to: understanding, text: text, region: region))]
         outcome.log = log(text, messageKey, now, understanding)
         switch understanding.decision {
         case .answer:
@@ -142,10 +144,14 @@ struct ConversationEngine: Sendable {
 
     // MARK: - Choices
 
-    private func respond(to action: CardAction, messageKey: String, now: Date, into outcome: inout Outcome) {
+    private func respond(
+        to action: CardAction, messageKey: String, region: String?, now: Date, into outcome: inout Outcome
+    ) {
         switch action {
         case .pick(let entry):
-            answer(entry, text: outcome.state.pendingQuestion ?? "", messageKey: messageKey, now: now, into: &outcome)
+            answer(
+                entry, text: outcome.state.pendingQuestion ?? "", messageKey: messageKey, region: region, now: now,
+                into: &outcome)
         case .category(let category):
             guard let question = outcome.state.pendingQuestion, !outcome.state.openCategoryChoices(at: now).isEmpty else {
                 outcome.replies = [.text(settings.replies.choiceExpired)]
@@ -166,12 +172,14 @@ struct ConversationEngine: Sendable {
     }
 
     /// The answer of an entry the associate picked from a list or a card.
-    private func answer(_ id: KnowledgeEntryID, text: String, messageKey: String, now: Date, into outcome: inout Outcome) {
+    private func answer(
+        _ id: KnowledgeEntryID, text: String, messageKey: String, region: String?, now: Date, into outcome: inout Outcome
+    ) {
         guard let entry = knowledge.engine.knowledgeBase.entry(id), entry.status == .published else {
             outcome.replies = [.text(settings.replies.choiceExpired)]
             return
         }
-        outcome.replies = [.text(entry.answer + "\n\n" + settings.replies.feedbackPrompt)]
+        outcome.replies = [.text(entry.answer(forRegion: region) + "\n\n" + settings.replies.feedbackPrompt)]
         outcome.log = QuestionLogRecord(
             userID: "", messageKey: messageKey, text: text, decision: "picked", category: entry.category.rawValue,
             entryID: entry.id.rawValue, candidateIDs: entry.id.rawValue, confidence: 1, reasons: "", createdAt: now)

@@ -90,6 +90,15 @@ struct AppDatabase: Sendable {
                 table.add(column: "category_choices_at", .datetime)
             }
         }
+        migrator.registerMigration("server.v4.directory") { db in
+            try db.create(table: AssociatePlace.databaseTableName) { table in
+                table.primaryKey("user_id", .text)
+                table.column("name", .text)
+                table.column("store", .text)
+                table.column("region", .text)
+                table.column("fetched_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

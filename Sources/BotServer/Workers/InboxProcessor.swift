@@ -11,6 +11,7 @@ import WeComAdapter
 final class InboxProcessor: Service, Sendable {
     private let store: any MessageStore
     private let engine: ConversationEngine
+    private let directory: DirectoryCache
     private let outboxSignal: WorkSignal
     private let logger: Logger
     private let lanes = Lanes()
@@ -19,9 +20,13 @@ final class InboxProcessor: Service, Sendable {
     /// Attempts at one message before it is set aside as failed.
     private let maxAttempts = 5
 
-    init(store: any MessageStore, engine: ConversationEngine, outboxSignal: WorkSignal, logger: Logger) {
+    init(
+        store: any MessageStore, engine: ConversationEngine, directory: DirectoryCache, outboxSignal: WorkSignal,
+        logger: Logger
+    ) {
         self.store = store
         self.engine = engine
+        self.directory = directory
         self.outboxSignal = outboxSignal
         self.logger = logger
         (users, usersContinuation) = AsyncStream.makeStream(of: String.self)
@@ -78,7 +83,10 @@ final class InboxProcessor: Service, Sendable {
             let now = Date()
             let state = try await store.conversationState(of: message.fromUser)
             let hot = message.content == .enterAgent ? try await hotQuestions(now: now) : []
-            let outcome = engine.respond(to: message, messageKey: record.dedupeKey, state: state, hotQuestions: hot, now: now)
+            // Only a question or a pick can get an answer, which may differ by region.
+            let region = message.content.mayGetAnAnswer ? await directory.place(of: message.fromUser)?.region : nil
+            let outcome = engine.respond(
+                to: message, messageKey: record.dedupeKey, state: state, hotQuestions: hot, region: region, now: now)
             let replies = outcome.replies.flatMap { body -> [OutgoingMessage] in
                 guard case .text(let text) = body else { return [OutgoingMessage(toUsers: [message.fromUser], body: body)] }
                 return TextSplitter.split(text, maxBytes: OutgoingMessage.maxTextBytes).map {
@@ -139,6 +147,16 @@ final class InboxProcessor: Service, Sendable {
             if rerun.remove(user) != nil { return .again }
             running.remove(user)
             return .done
+        }
+    }
+}
+
+extension CallbackMessage.Content {
+    /// Whether handling it may answer from the knowledge base (a text, or a tap on a card).
+    fileprivate var mayGetAnAnswer: Bool {
+        switch self {
+        case .text, .templateCardEvent: true
+        default: false
         }
     }
 }

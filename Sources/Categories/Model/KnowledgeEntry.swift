@@ -45,6 +45,15 @@ public struct KnowledgeEntry: Sendable, Hashable, Codable, Identifiable {
         self.regionAnswers = regionAnswers
     }
 
+    /// The answer for an associate of `region`: its own variant when there is one (keyed by the region's
+    /// name, 华东区, or its start, 华东), else the common answer.
+    public func answer(forRegion region: String?) -> String {
+        guard let region, !regionAnswers.isEmpty else { return answer }
+        if let exact = regionAnswers[region] { return exact }
+        return regionAnswers.filter { !$0.key.isEmpty && region.hasPrefix($0.key) }.max { $0.key.count < $1.key.count }?.value
+            ?? answer
+    }
+
     /// The standard question followed by the similar phrasings.
     public var phrasings: [String] { [question] + similar }
 

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import Logging
+import WeComAdapter
+
+/// Associate → store → region, from the WeCom directory, cached in the database.
+///
+/// A place is looked up when an associate's message is handled: from the cache when fresh, else from
+/// WeCom (`user/get`, and `department/list` at most once per refresh interval for everyone). If WeCom
+/// cannot be reached the last known place is used, or none: a missing region only means the default
+/// answer, never a lost message.
+actor DirectoryCache {
+    private let database: any DatabaseWriter
+    private let lookup: (any DirectoryLookup)?
+    private let settings: DirectorySettings
+    private let logger: Logger
+    private var departments: (list: [Int: WeComDepartment], fetchedAt: Date)?
+
+    init(database: any DatabaseWriter, lookup: (any DirectoryLookup)?, settings: DirectorySettings, logger: Logger) {
+        self.database = database
+        self.lookup = lookup
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Where `userID` works, nil when the directory does not say (WeCom off, unknown member).
+    func place(of userID: String, now: Date = Date()) async -> AssociatePlace? {
+        let cached = try? await database.read { db in try AssociatePlace.fetchOne(db, key: userID) }
+        if let cached, now.timeIntervalSince(cached.fetchedAt) < settings.refreshInterval { return cached }
+        guard let lookup else { return cached }
+        do {
+            let user = try await lookup.user(id: userID)
+            let departments = try await departmentList(lookup, now: now)
+            let place = Self.place(of: user, in: departments, settings: settings, now: now)
+            try await database.write { db in try place.save(db) }
+            logger.debug(
+                "Directory entry refreshed",
+                metadata: ["user": "\(userID)", "store": "\(place.store ?? "-")", "region": "\(place.region ?? "-")"])
+            return place
+        } catch {
+            logger.warning(
+                "Cannot read the WeCom directory; using the last known place",
+                metadata: ["user": "\(userID)", "error": "\(error)", "cached": "\(cached != nil)"])
+            return cached
+        }
+    }
+
+    private func departmentList(_ lookup: any DirectoryLookup, now: Date) async throws -> [Int: WeComDepartment] {
+        if let departments, now.timeIntervalSince(departments.fetchedAt) < settings.refreshInterval {
+            return departments.list
+        }
+        let list = Dictionary(try await lookup.departments(rootID: nil).map { ($0.id, $0) }) { first, _ in first }
+        departments = (list, now)
+        return list
+    }
+
+    /// The store is the member's main department (else their first); the region is the nearest
+    /// department at or above it whose name ends with one of `regionNameSuffixes` (华东区).
+    static func place(
+        of user: WeComUser, in departments: [Int: WeComDepartment], settings: DirectorySettings, now: Date
+    ) -> AssociatePlace {
+        let home = (user.mainDepartment ?? user.departments.first).flatMap { departments[$0] }
+        var region: String?
+        var current = home
+        var seen = Set<Int>()
+        while let department = current, seen.insert(department.id).inserted {
+            if settings.regionNameSuffixes.contains(where: { department.name.hasSuffix($0) }) {
+                region = department.name
+                break
+            }
+            current = departments[department.parentID]
+        }
+        return AssociatePlace(userID: user.userID, name: user.name, store: home?.name, region: region, fetchedAt: now)
+    }
+}
