@@ -147,5 +147,7 @@ func buildRouter(
     CategoryController(editor: editor).addRoutes(to: api)
     SynonymController(editor: editor).addRoutes(to: api)
     AskController(conversation: admin.conversation, directory: admin.directory).addRoutes(to: api)
+    UnansweredController(questions: DatabaseUnansweredQuestionStore(database: database.writer), editor: editor)
+        .addRoutes(to: api)
     return router
 }

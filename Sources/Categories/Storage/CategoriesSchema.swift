@@ -62,5 +62,16 @@ public enum CategoriesSchema {
                 table.column("terms", .text).notNull()
             }
         }
+        migrator.registerMigration("categories.v5.unanswered-review") { db in
+            try db.alter(table: UnansweredQuestion.databaseTableName) { table in
+                table.add(column: "review", .text).notNull().defaults(to: "open")
+                table.add(column: "reviewed_by", .text)
+                table.add(column: "reviewed_at", .datetime)
+                table.add(column: "review_entry_id", .text)
+                table.add(column: "review_note", .text)
+            }
+            try db.create(
+                index: "unanswered_question_on_review", on: UnansweredQuestion.databaseTableName, columns: ["review", "id"])
+        }
     }
 }

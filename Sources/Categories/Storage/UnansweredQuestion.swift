@@ -20,6 +20,23 @@ public struct UnansweredQuestion: Sendable, Equatable, Codable, FetchableRecord,
     public var reasons: String
     /// The category it was classified in, for routing.
     public var category: String?
+    /// Whether an admin has looked at it, and what they did.
+    public var review: Review = .open
+    public var reviewedBy: String?
+    public var reviewedAt: Date?
+    /// The entry the question was added to as a phrasing (`review == .addedToEntry`).
+    public var reviewEntryID: String?
+    public var reviewNote: String?
+
+    /// What an admin did with the question.
+    public enum Review: String, Sendable, Codable, CaseIterable {
+        /// Not looked at yet.
+        case open
+        /// Added as a similar phrasing of an entry, so the bot answers it from now on.
+        case addedToEntry = "added_to_entry"
+        /// Looked at; nothing for the knowledge base (a one-off, a person handled it …).
+        case dismissed
+    }
 
     public init(userID: String, text: String, understanding: Understanding, messageKey: String, createdAt: Date) {
         self.userID = userID
@@ -37,7 +54,11 @@ public struct UnansweredQuestion: Sendable, Equatable, Codable, FetchableRecord,
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, text, reasons, category
+        case id, text, reasons, category, review
+        case reviewedBy = "reviewed_by"
+        case reviewedAt = "reviewed_at"
+        case reviewEntryID = "review_entry_id"
+        case reviewNote = "review_note"
         case userID = "user_id"
         case candidateIDs = "candidate_ids"
         case bestScore = "best_score"

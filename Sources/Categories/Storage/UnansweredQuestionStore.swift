@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+
+/// The questions the bot handed over, for admins to review: add one to an entry as a phrasing (the
+/// bot answers it from then on) or dismiss it.
+public protocol UnansweredQuestionStore: Sendable {
+    /// Newest first; `before` pages (an id from the previous page).
+    func questions(_ filter: UnansweredQuestionFilter) async throws -> [UnansweredQuestion]
+    func question(id: Int64) async throws -> UnansweredQuestion?
+    /// Records the review. Throws `KnowledgeStoreError.notFound` for an unknown id.
+    func review(
+        id: Int64, as review: UnansweredQuestion.Review, entry: KnowledgeEntryID?, note: String?, by author: String,
+        at date: Date
+    ) async throws -> UnansweredQuestion
+    /// How many questions are in each review state.
+    func reviewCounts() async throws -> [UnansweredQuestion.Review: Int]
+}
+
+/// Which unanswered questions to list.
+public struct UnansweredQuestionFilter: Sendable, Equatable {
+    public var review: UnansweredQuestion.Review?
+    public var category: String?
+    /// A reason code the question must carry (low_confidence, complaint …).
+    public var reason: String?
+    public var before: Int64?
+    public var limit: Int
+
+    public init(
+        review: UnansweredQuestion.Review? = .open, category: String? = nil, reason: String? = nil, before: Int64? = nil,
+        limit: Int = 50
+    ) {
+        self.review = review
+        self.category = category
+        self.reason = reason
+        self.before = before
+        self.limit = limit
+    }
+}
+
+/// `UnansweredQuestionStore` on the application's SQLite database.
+public struct DatabaseUnansweredQuestionStore: UnansweredQuestionStore {
+    let database: any DatabaseWriter
+
+    public init(database: any DatabaseWriter) {
+        self.database = database
+    }
+
+    public func questions(_ filter: UnansweredQuestionFilter) async throws -> [UnansweredQuestion] {
+        try await database.read { db in
+            var request = UnansweredQuestion.all()
+            if let review = filter.review { request = request.filter(Column("review") == review.rawValue) }
+            if let category = filter.category { request = request.filter(Column("category") == category) }
+            if let reason = filter.reason {
+                // Reasons are stored comma-separated: match a whole code.
+                request = request.filter(sql: "',' || reasons || ',' LIKE ?", arguments: ["%,\(reason),%"])
+            }
+            if let before = filter.before { request = request.filter(Column("id") < before) }
+            return try request.order(Column("id").desc).limit(max(1, min(filter.limit, 500))).fetchAll(db)
+        }
+    }
+
+    public func question(id: Int64) async throws -> UnansweredQuestion? {
+        try await database.read { db in try UnansweredQuestion.fetchOne(db, key: id) }
+    }
+
+    public func review(
+        id: Int64, as review: UnansweredQuestion.Review, entry: KnowledgeEntryID?, note: String?, by author: String,
+        at date: Date
+    ) async throws -> UnansweredQuestion {
+        try await database.write { db in
+            guard var question = try UnansweredQuestion.fetchOne(db, key: id) else {
+                throw KnowledgeStoreError(.notFound, "no unanswered question \(id)")
+            }
+            question.review = review
+            question.reviewedBy = author
+            question.reviewedAt = date
+            question.reviewEntryID = entry?.rawValue
+            question.reviewNote = note
+            try question.update(db)
+            return question
+        }
+    }
+
+    public func reviewCounts() async throws -> [UnansweredQuestion.Review: Int] {
+        try await database.read { db in
+            var counts: [UnansweredQuestion.Review: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT review, count(*) AS n FROM unanswered_question GROUP BY review") {
+                if let review = UnansweredQuestion.Review(rawValue: row["review"]) { counts[review] = row["n"] }
+            }
+            return counts
+        }
+    }
+}
