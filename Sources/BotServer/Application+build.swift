@@ -77,7 +77,7 @@ func buildApplication(
     let directory = DirectoryCache(
         database: database.writer, lookup: directoryLookup, settings: configuration.directory, logger: logger)
     let processor = InboxProcessor(
-        store: store, engine: engine, directory: directory, outboxSignal: outboxSignal, logger: logger)
+        store: store, engine: engine, directory: directory, outboxSignal: outboxSignal, metrics: metrics, logger: logger)
     services.insert(processor, at: 0)
     let readiness = Readiness(required: Set(services.map { String(describing: type(of: $0)) }))
     let router = buildRouter(

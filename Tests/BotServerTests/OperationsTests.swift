@@ -9,7 +9,7 @@ import Testing
 
 @Suite("Health, readiness, metrics and configuration")
 struct OperationsTests {
-    @Test("healthz, readyz and metrics answer; metrics count callbacks")
+    @Test("healthz, readyz and metrics answer; metrics count callbacks, decisions and handling time")
     func health() async throws {
         let data = try TemporaryDirectory()
         let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: "http://127.0.0.1:9"))
@@ -17,9 +17,18 @@ struct OperationsTests {
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             #expect(await eventually { (try? await client.execute(uri: "/readyz", method: .get).status) == .ok })
             try await client.post(try TestWeCom.fixture.text(from: "zhangsan", "你好", msgID: 1))
+            try await client.post(try TestWeCom.fixture.text(from: "lisi", "调拨单在哪查", msgID: 2))
+            let counted = try await eventually {
+                let body = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+                return body.contains(#"storedesk_questions_total{decision="answer"} 1"#)
+                    && body.contains(#"storedesk_questions_total{decision="smalltalk"} 1"#)
+            }
+            #expect(counted)
             let metrics = try await client.execute(uri: "/metrics", method: .get)
             #expect(metrics.status == .ok)
-            #expect(String(buffer: metrics.body).contains(#"storedesk_callbacks_total{result="accepted"} 1"#))
+            let text = String(buffer: metrics.body)
+            #expect(text.contains(#"storedesk_callbacks_total{result="accepted"} 2"#))
+            #expect(text.contains("storedesk_message_handling_seconds_count 2"))
         }
     }
 

@@ -36,7 +36,10 @@ extension ConversationEngine {
     }
 
     func categoryChoiceBody(_ categories: [Category]) -> OutgoingMessage.Body {
-        guard settings.cards, !categories.isEmpty, categories.count <= Self.maxCardButtons else {
+        let list = numbered(categories.map(\.name)).joined(separator: "\n")
+        guard settings.cards, !categories.isEmpty, categories.count <= Self.maxCardButtons,
+            list.count <= Self.maxCardListCharacters
+        else {
             return .text(categoryChoiceText(categories))
         }
         let buttons = categories.map {
@@ -44,7 +47,7 @@ extension ConversationEngine {
         }
         return .templateCard(
             TemplateCard(
-                mainTitle: .init(title: settings.replies.clarifyCategory), subTitleText: settings.replies.clarifyOutro,
+                mainTitle: .init(title: settings.replies.clarifyCategory), subTitleText: list,
                 taskID: CardAction.newTaskID(), buttons: buttons))
     }
 

@@ -15,6 +15,10 @@ actor DirectoryCache {
     private let settings: DirectorySettings
     private let logger: Logger
     private var departments: (list: [Int: WeComDepartment], fetchedAt: Date)?
+    /// When a lookup last failed, per associate: WeCom is not asked again for a while, so that an outage
+    /// does not add its retries to every message.
+    private var failedAt: [String: Date] = [:]
+    static let retryAfterFailure: TimeInterval = 5 * 60
 
     init(database: any DatabaseWriter, lookup: (any DirectoryLookup)?, settings: DirectorySettings, logger: Logger) {
         self.database = database
@@ -28,16 +32,19 @@ actor DirectoryCache {
         let cached = try? await database.read { db in try AssociatePlace.fetchOne(db, key: userID) }
         if let cached, now.timeIntervalSince(cached.fetchedAt) < settings.refreshInterval { return cached }
         guard let lookup else { return cached }
+        if let failed = failedAt[userID], now.timeIntervalSince(failed) < Self.retryAfterFailure { return cached }
         do {
             let user = try await lookup.user(id: userID)
             let departments = try await departmentList(lookup, now: now)
             let place = Self.place(of: user, in: departments, settings: settings, now: now)
             try await database.write { db in try place.save(db) }
+            failedAt[userID] = nil
             logger.debug(
                 "Directory entry refreshed",
                 metadata: ["user": "\(userID)", "store": "\(place.store ?? "-")", "region": "\(place.region ?? "-")"])
             return place
         } catch {
+            failedAt[userID] = now
             logger.warning(
                 "Cannot read the WeCom directory; using the last known place",
                 metadata: ["user": "\(userID)", "error": "\(error)", "cached": "\(cached != nil)"])

@@ -12,6 +12,14 @@ struct ServerMetrics: Sendable {
     let outboxSent: Counter
     let outboxRetried: Counter
     let outboxFailed: Counter
+    /// Questions handled, by decision (answer, suggest, clarify, smalltalk, escalate, picked).
+    let questions: [String: Counter]
+    let feedbackHelpful: Counter
+    let feedbackUnhelpful: Counter
+    /// From accepting a callback to having its replies queued for sending.
+    let handlingTime: DurationHistogram
+
+    static let decisions = ["answer", "suggest", "clarify", "smalltalk", "escalate", "picked"]
 
     init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -25,6 +33,25 @@ struct ServerMetrics: Sendable {
         outboxSent = registry.makeCounter(descriptor: outbox, labels: [("result", "sent")])
         outboxRetried = registry.makeCounter(descriptor: outbox, labels: [("result", "retry")])
         outboxFailed = registry.makeCounter(descriptor: outbox, labels: [("result", "failed")])
+        let questions = MetricNameDescriptor(
+            namespace: "storedesk", metricName: "questions", unitName: "total",
+            helpText: "Associates' questions by the bot's decision")
+        self.questions = Dictionary(
+            uniqueKeysWithValues: Self.decisions.map {
+                ($0, registry.makeCounter(descriptor: questions, labels: [("decision", $0)]))
+            })
+        let feedback = MetricNameDescriptor(
+            namespace: "storedesk", metricName: "feedback", unitName: "total", helpText: "Feedback on answers")
+        feedbackHelpful = registry.makeCounter(descriptor: feedback, labels: [("helpful", "yes")])
+        feedbackUnhelpful = registry.makeCounter(descriptor: feedback, labels: [("helpful", "no")])
+        handlingTime = registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "storedesk", metricName: "message_handling", unitName: "seconds",
+                helpText: "From accepting a WeCom callback to its replies being queued"),
+            buckets: [
+                .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+                .seconds(5), .seconds(30),
+            ])
     }
 
     /// The metrics in Prometheus text format.

@@ -1,6 +1,7 @@
 import Categories
 import Foundation
 import Logging
+import Prometheus
 import ServiceLifecycle
 import WeComAdapter
 
@@ -13,6 +14,7 @@ final class InboxProcessor: Service, Sendable {
     private let engine: ConversationEngine
     private let directory: DirectoryCache
     private let outboxSignal: WorkSignal
+    private let metrics: ServerMetrics
     private let logger: Logger
     private let lanes = Lanes()
     private let users: AsyncStream<String>
@@ -22,8 +24,9 @@ final class InboxProcessor: Service, Sendable {
 
     init(
         store: any MessageStore, engine: ConversationEngine, directory: DirectoryCache, outboxSignal: WorkSignal,
-        logger: Logger
+        metrics: ServerMetrics, logger: Logger
     ) {
+        self.metrics = metrics
         self.store = store
         self.engine = engine
         self.directory = directory
@@ -94,6 +97,11 @@ final class InboxProcessor: Service, Sendable {
                 }
             }
             try await store.complete(id, replies: replies, conversation: outcome, now: now)
+            if let decision = outcome.log?.decision { metrics.questions[decision]?.increment() }
+            if let feedback = outcome.feedback {
+                (feedback.helpful ? metrics.feedbackHelpful : metrics.feedbackUnhelpful).increment()
+            }
+            metrics.handlingTime.record(.seconds(max(0, Date().timeIntervalSince(record.receivedAt))))
             logger.info(
                 "Handled message",
                 metadata: metadata.merging(
