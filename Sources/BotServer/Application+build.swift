@@ -59,7 +59,10 @@ func buildApplication(
                         initialBackoff: configuration.outbox.apiRetry.initialBackoff),
                     requestTimeout: configuration.outbox.apiRetry.requestTimeout),
                 httpClient: httpClient, logger: logger)
-            directoryLookup = client
+            // Directory lookups sit in front of an associate's answer: one quick attempt each, and
+            // the common answer if WeCom is slow (the cache tries again later).
+            directoryLookup = client.with(
+                retryPolicy: RetryPolicy(maxAttempts: 1), requestTimeout: DirectorySettings.lookupTimeout)
             services.append(
                 OutboxWorker(
                     store: store, sender: client, settings: configuration.outbox, signal: outboxSignal, metrics: metrics,

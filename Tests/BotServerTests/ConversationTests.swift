@@ -105,6 +105,27 @@ struct ConversationTests {
         }
     }
 
+    @Test("An older card's 都不是 or category buttons do not act on a newer question; its entry buttons still answer")
+    func olderCard() async throws {
+        try await withLiveServer { client, wecom, dataURL in
+            try await client.post(try fixture.text(from: "lisi", "小票", msgID: 28001))
+            #expect(await eventually { await wecom.state.cards(to: "lisi").count == 1 })
+            let older = try #require(await wecom.state.cards(to: "lisi").first)
+            try await client.post(try fixture.text(from: "lisi", "发货慢", msgID: 28002))
+            #expect(await eventually { await wecom.state.cards(to: "lisi").count == 2 })
+            try await client.post(try fixture.cardClick(from: "lisi", key: "none", taskID: older.taskID))
+            #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
+            #expect(await wecom.state.texts(to: "lisi").first == "这个选项已经过期了，请直接输入您的问题。")
+            #expect(databaseValue(dataURL, "SELECT count(*) FROM unanswered_question", as: Int.self) == 0)
+            // The old card's entry button answers, and the newer category choice stays open.
+            try await client.post(try fixture.cardClick(from: "lisi", key: older.buttons[0].key, taskID: older.taskID))
+            #expect(await eventually { await wecom.state.texts(to: "lisi").count == 2 })
+            try await client.post(try fixture.text(from: "lisi", "物流", msgID: 28003))
+            #expect(await eventually { await wecom.state.cards(to: "lisi").count == 3 })
+            #expect(await wecom.state.cards(to: "lisi").last?.title == "物流问题里和您的问题最接近的是：")
+        }
+    }
+
     @Test("With cards off, suggestions and category choices come as numbered text")
     func cardsOff() async throws {
         try await withLiveServer(adjust: { $0.bot.cards = false }) { client, wecom, _ in

@@ -126,4 +126,20 @@ extension QuestionEngineTests {
         #expect(understanding.decision == .suggest)
         #expect(understanding.candidates.count >= 3)
     }
+
+    @Test("Within a chosen category, every entry that shares a word with the question is offered, closest first")
+    func closestInCategory() {
+        let ranker = Self.engine.ranker
+        for text in ["调拨单好", "发货慢", "小票", "盘点", "空调坏了", "会员积分"] {
+            let q = ranker.space.vector(text)
+            for category in Self.seed.categories {
+                let sharing = Self.engine.entries.indices.filter { entry in
+                    Self.engine.entries[entry].category == category.id && ranker.entryIndex.sums[entry].dot(q) > 0
+                }
+                let offered = Self.engine.closestEntries(to: text, in: category.id, limit: 3)
+                #expect(offered.count == min(3, sharing.count), "\(text) in \(category.id)")
+                #expect(offered.allSatisfy { $0.category == category.id })
+            }
+        }
+    }
 }

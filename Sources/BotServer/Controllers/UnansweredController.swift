@@ -116,30 +116,47 @@ struct UnansweredController<Context: RequestContext> {
             throw APIError(.badRequest, "the body must be {\"entry\": \"entry id\", \"note\": \"...\"?}")
         }
         let entryID = KnowledgeEntryID(rawValue: body.entry)
-        let (entry, revision) = try await editor.change(logger: context.logger) { store in
-            guard var entry = try await store.knowledgeBase().entry(entryID) else {
-                throw KnowledgeStoreError(.notFound, "no entry \"\(entryID)\"")
-            }
-            let text = question.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !entry.phrasings.contains(text) { entry.similar.append(text) }
-            return (entry, try await store.saveEntry(entry, author: "admin"))
+        guard try await editor.store.knowledgeBase().entry(entryID) != nil else {
+            throw APIError(.notFound, "no entry \"\(entryID)\"")
         }
-        let reviewed = try await questions.review(
-            id: question.id!, as: .addedToEntry, entry: entryID, note: body.note, by: "admin", at: Date())
-        context.logger.info(
-            "Unanswered question added to an entry",
-            metadata: ["question": "\(question.id!)", "entry": "\(entryID)", "revision": "\(revision)"])
-        return Reviewed(question: QuestionBody(reviewed), entry: entry, revision: revision)
+        // Claimed first, atomically, so that two admins cannot both act on it; released if the edit fails.
+        let reviewed = try await claim(question, as: .addedToEntry, entry: entryID, note: body.note)
+        do {
+            let (entry, revision) = try await editor.change(logger: context.logger) { store in
+                guard var entry = try await store.knowledgeBase().entry(entryID) else {
+                    throw KnowledgeStoreError(.notFound, "no entry \"\(entryID)\"")
+                }
+                let text = question.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !entry.phrasings.contains(text) { entry.similar.append(text) }
+                return (entry, try await store.saveEntry(entry, author: "admin"))
+            }
+            context.logger.info(
+                "Unanswered question added to an entry",
+                metadata: ["question": "\(question.id!)", "entry": "\(entryID)", "revision": "\(revision)"])
+            return Reviewed(question: QuestionBody(reviewed), entry: entry, revision: revision)
+        } catch {
+            try? await questions.reopen(id: question.id!)
+            throw error
+        }
     }
 
     /// `POST /api/v1/unanswered/{id}/dismiss` with an optional `{"note": "..."}`.
     @Sendable func dismiss(_ request: Request, context: Context) async throws -> Reviewed {
         let question = try await openQuestion(context)
         let note = (try? await request.decode(as: DismissRequest.self, context: context))?.note
-        let reviewed = try await questions.review(
-            id: question.id!, as: .dismissed, entry: nil, note: note, by: "admin", at: Date())
+        let reviewed = try await claim(question, as: .dismissed, entry: nil, note: note)
         context.logger.info("Unanswered question dismissed", metadata: ["question": "\(question.id!)"])
         return Reviewed(question: QuestionBody(reviewed))
+    }
+
+    private func claim(
+        _ question: UnansweredQuestion, as review: UnansweredQuestion.Review, entry: KnowledgeEntryID?, note: String?
+    ) async throws -> UnansweredQuestion {
+        do {
+            return try await questions.review(id: question.id!, as: review, entry: entry, note: note, by: "admin", at: Date())
+        } catch let error as KnowledgeStoreError {
+            throw APIError(error)
+        }
     }
 
     /// The question of the path, which must not have been reviewed yet.

@@ -16,7 +16,7 @@ extension ConversationEngine {
         ([intro] + numbered(entries.map(\.question)) + [settings.replies.suggestOutro]).joined(separator: "\n")
     }
 
-    func suggestionBody(intro: String, _ entries: [KnowledgeEntry]) -> OutgoingMessage.Body {
+    func suggestionBody(intro: String, _ entries: [KnowledgeEntry], taskID: String) -> OutgoingMessage.Body {
         let list = numbered(entries.map(\.question)).joined(separator: "\n")
         guard settings.cards, list.count <= Self.maxCardListCharacters else {
             return .text(suggestionText(intro: intro, entries))
@@ -27,7 +27,7 @@ extension ConversationEngine {
         let none = TemplateCard.Button(text: label(settings.replies.noneOfTheseButton), style: 2, key: CardAction.noneOfThese.key)
         return .templateCard(
             TemplateCard(
-                mainTitle: .init(title: intro), subTitleText: list, taskID: CardAction.newTaskID(), buttons: buttons + [none]))
+                mainTitle: .init(title: intro), subTitleText: list, taskID: taskID, buttons: buttons + [none]))
     }
 
     func categoryChoiceText(_ categories: [Category]) -> String {
@@ -35,7 +35,7 @@ extension ConversationEngine {
             .joined(separator: "\n")
     }
 
-    func categoryChoiceBody(_ categories: [Category]) -> OutgoingMessage.Body {
+    func categoryChoiceBody(_ categories: [Category], taskID: String) -> OutgoingMessage.Body {
         let list = numbered(categories.map(\.name)).joined(separator: "\n")
         guard settings.cards, !categories.isEmpty, categories.count <= Self.maxCardButtons,
             list.count <= Self.maxCardListCharacters
@@ -48,7 +48,7 @@ extension ConversationEngine {
         return .templateCard(
             TemplateCard(
                 mainTitle: .init(title: settings.replies.clarifyCategory), subTitleText: list,
-                taskID: CardAction.newTaskID(), buttons: buttons))
+                taskID: taskID, buttons: buttons))
     }
 
     private func numbered(_ lines: [String]) -> [String] { lines.enumerated().map { "\($0.offset + 1). \($0.element)" } }

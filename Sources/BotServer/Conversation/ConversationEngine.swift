@@ -46,7 +46,7 @@ struct ConversationEngine: Sendable {
         case .templateCardEvent(let event):
             // A button on one of the bot's cards; other cards' buttons are not the bot's business.
             if let action = CardAction(key: event.eventKey) {
-                respond(to: action, messageKey: messageKey, region: region, now: now, into: &outcome)
+                respond(to: action, card: event.taskID, messageKey: messageKey, region: region, now: now, into: &outcome)
             }
         case .click, .unsupported:
             break  // menu clicks and unknown events are not questions
@@ -104,9 +104,9 @@ struct ConversationEngine: Sendable {
             suggest(question, in: chosen, messageKey: messageKey, now: now, into: &outcome)
             return
         }
-        // "都不是" to the list just offered hands the question over.
-        if !offered.isEmpty, NoneOfThese.matches(text) {
-            respond(to: .noneOfThese, messageKey: messageKey, region: region, now: now, into: &outcome)
+        // "都不是" to the suggestions just offered for a question hands it over.
+        if let question = outcome.state.pendingQuestion, !offered.isEmpty, NoneOfThese.matches(text) {
+            decline(question, messageKey: messageKey, now: now, into: &outcome)
             return
         }
         // 有用 / 没用 right after an answer is feedback on it.
@@ -127,12 +127,14 @@ struct ConversationEngine: Sendable {
             outcome.state.closeChoices()
         case .suggest:
             let entries = Array(understanding.candidates.prefix(3).map(\.entry))
-            outcome.replies = [suggestionBody(intro: settings.replies.suggestIntro, entries)]
-            outcome.state.offer(entries.map(\.id), for: text, at: now)
+            let card = CardAction.newTaskID()
+            outcome.replies = [suggestionBody(intro: settings.replies.suggestIntro, entries, taskID: card)]
+            outcome.state.offer(entries.map(\.id), for: text, card: card, at: now)
         case .clarify:
             let categories = choosableCategories
-            outcome.replies = [categoryChoiceBody(categories)]
-            outcome.state.offer(categories: categories.map(\.id), for: text, at: now)
+            let card = CardAction.newTaskID()
+            outcome.replies = [categoryChoiceBody(categories, taskID: card)]
+            outcome.state.offer(categories: categories.map(\.id), for: text, card: card, at: now)
         case .escalate:
             outcome.unanswered = UnansweredQuestion(
                 userID: "", text: text, understanding: understanding, messageKey: messageKey, createdAt: now)
@@ -144,36 +146,51 @@ struct ConversationEngine: Sendable {
 
     // MARK: - Choices
 
+    /// What the log calls the follow-ups to a question (the question itself was logged with its decision).
+    enum FollowUp: String, CaseIterable {
+        /// An entry picked from a list or card.
+        case picked
+        /// A category chosen after a clarify.
+        case categoryChosen = "category_chosen"
+        /// "都不是" to the suggestions.
+        case declined
+    }
+
+    /// A tap on one of the bot's card buttons. Only the latest card's category and "都不是" buttons act
+    /// on the pending question; an older card's would act on a question it was not about. An entry
+    /// button always answers (its key says which entry), but leaves a newer card's choice open.
     private func respond(
-        to action: CardAction, messageKey: String, region: String?, now: Date, into outcome: inout Outcome
+        to action: CardAction, card: String, messageKey: String, region: String?, now: Date, into outcome: inout Outcome
     ) {
+        let isLatestCard = outcome.state.cardTaskID == card
         switch action {
         case .pick(let entry):
             answer(
-                entry, text: outcome.state.pendingQuestion ?? "", messageKey: messageKey, region: region, now: now,
-                into: &outcome)
+                entry, text: isLatestCard ? outcome.state.pendingQuestion ?? "" : "", messageKey: messageKey,
+                region: region, now: now, closingChoices: isLatestCard, into: &outcome)
         case .category(let category):
-            guard let question = outcome.state.pendingQuestion, !outcome.state.openCategoryChoices(at: now).isEmpty else {
+            guard isLatestCard, let question = outcome.state.pendingQuestion,
+                !outcome.state.openCategoryChoices(at: now).isEmpty
+            else {
                 outcome.replies = [.text(settings.replies.choiceExpired)]
                 return
             }
             suggest(question, in: category, messageKey: messageKey, now: now, into: &outcome)
         case .noneOfThese:
-            guard let question = outcome.state.pendingQuestion else {
+            guard isLatestCard, let question = outcome.state.pendingQuestion,
+                !outcome.state.openSuggestions(at: now).isEmpty
+            else {
                 outcome.replies = [.text(settings.replies.choiceExpired)]
                 return
             }
-            let offered = outcome.state.suggestions.compactMap { knowledge.engine.knowledgeBase.entry($0) }
-            handOver(
-                question,
-                Understanding(decision: .escalate, category: offered.first?.category, reasons: ["suggestions_declined"]),
-                messageKey: messageKey, now: now, into: &outcome)
+            decline(question, messageKey: messageKey, now: now, into: &outcome)
         }
     }
 
     /// The answer of an entry the associate picked from a list or a card.
     private func answer(
-        _ id: KnowledgeEntryID, text: String, messageKey: String, region: String?, now: Date, into outcome: inout Outcome
+        _ id: KnowledgeEntryID, text: String, messageKey: String, region: String?, now: Date, closingChoices: Bool = true,
+        into outcome: inout Outcome
     ) {
         guard let entry = knowledge.engine.knowledgeBase.entry(id), entry.status == .published else {
             outcome.replies = [.text(settings.replies.choiceExpired)]
@@ -181,10 +198,11 @@ struct ConversationEngine: Sendable {
         }
         outcome.replies = [.text(entry.answer(forRegion: region) + "\n\n" + settings.replies.feedbackPrompt)]
         outcome.log = QuestionLogRecord(
-            userID: "", messageKey: messageKey, text: text, decision: "picked", category: entry.category.rawValue,
-            entryID: entry.id.rawValue, candidateIDs: entry.id.rawValue, confidence: 1, reasons: "", createdAt: now)
+            userID: "", messageKey: messageKey, text: text, decision: FollowUp.picked.rawValue,
+            category: entry.category.rawValue, entryID: entry.id.rawValue, candidateIDs: entry.id.rawValue, confidence: 1,
+            reasons: "", createdAt: now)
         outcome.remembersAnswer = true
-        outcome.state.closeChoices()
+        if closingChoices { outcome.state.closeChoices() }
     }
 
     /// The associate said which category `question` is about: the closest entries of that category to
@@ -198,24 +216,39 @@ struct ConversationEngine: Sendable {
         guard !entries.isEmpty else {
             handOver(
                 question, Understanding(decision: .escalate, category: category, reasons: ["low_confidence"]),
-                messageKey: messageKey, now: now, into: &outcome)
+                as: .categoryChosen, messageKey: messageKey, now: now, into: &outcome)
             return
         }
         let intro = settings.replies.categorySuggestIntro.replacingOccurrences(of: "{category}", with: name)
-        outcome.replies = [suggestionBody(intro: intro, entries)]
-        outcome.log = log(
+        let card = CardAction.newTaskID()
+        outcome.replies = [suggestionBody(intro: intro, entries, taskID: card)]
+        var logged = log(
             question, messageKey, now,
             Understanding(
                 decision: .suggest, category: category, candidates: entries.map { .init(entry: $0, score: 0) },
-                reasons: ["category_chosen"]))
-        outcome.state.offer(entries.map(\.id), for: question, at: now)
+                reasons: []))
+        logged.decision = FollowUp.categoryChosen.rawValue
+        outcome.log = logged
+        outcome.state.offer(entries.map(\.id), for: question, card: card, at: now)
+    }
+
+    /// "都不是": the question goes to a person, routed by the category of the best suggestion.
+    private func decline(_ question: String, messageKey: String, now: Date, into outcome: inout Outcome) {
+        let offered = outcome.state.suggestions.compactMap { knowledge.engine.knowledgeBase.entry($0) }
+        handOver(
+            question,
+            Understanding(decision: .escalate, category: offered.first?.category, reasons: ["suggestions_declined"]),
+            as: .declined, messageKey: messageKey, now: now, into: &outcome)
     }
 
     private func handOver(
-        _ question: String, _ understanding: Understanding, messageKey: String, now: Date, into outcome: inout Outcome
+        _ question: String, _ understanding: Understanding, as followUp: FollowUp, messageKey: String, now: Date,
+        into outcome: inout Outcome
     ) {
         outcome.replies = [.text(settings.replies.handedOver)]
-        outcome.log = log(question, messageKey, now, understanding)
+        var logged = log(question, messageKey, now, understanding)
+        logged.decision = followUp.rawValue
+        outcome.log = logged
         outcome.unanswered = UnansweredQuestion(
             userID: "", text: question, understanding: understanding, messageKey: messageKey, createdAt: now)
         outcome.state.closeChoices()
@@ -250,6 +283,11 @@ struct ConversationEngine: Sendable {
     /// number picks one. At most once per `welcomeInterval`, since WeCom reports every opening.
     private func welcome(hotQuestions: [KnowledgeEntryID], now: Date, into outcome: inout Outcome) {
         if let last = outcome.state.welcomedAt, now.timeIntervalSince(last) < settings.welcomeInterval { return }
+        // In the middle of a choice: a numbered welcome would take over its numbers; greet next time.
+        let choiceOpen =
+            (outcome.state.pendingQuestion != nil && !outcome.state.openSuggestions(at: now).isEmpty)
+            || !outcome.state.openCategoryChoices(at: now).isEmpty
+        if choiceOpen { return }
         let knowledgeBase = knowledge.engine.knowledgeBase
         let categories = knowledgeBase.categories.filter(\.isActive).map(\.name).joined(separator: "、")
         let hot = hotQuestions.compactMap { knowledgeBase.entry($0) }.filter { $0.status == .published }.prefix(3)
@@ -257,7 +295,7 @@ struct ConversationEngine: Sendable {
         if !hot.isEmpty {
             lines.append(settings.replies.hotQuestionsIntro)
             lines += hot.enumerated().map { "\($0.offset + 1). \($0.element.question)" }
-            outcome.state.offer(hot.map(\.id), for: nil, at: now)
+            outcome.state.offer(hot.map(\.id), for: nil, card: nil, at: now)
         }
         lines.append(settings.replies.welcomeOutro)
         outcome.replies = [.text(lines.joined(separator: "\n"))]

@@ -15,6 +15,8 @@ final class LiveKnowledge: Sendable {
     private let lexicon: SignalLexicon
     /// How long after the last edit the full calibration starts.
     private let recalibrationDelay: Duration
+    /// Admin changes, one at a time (`KnowledgeEditor`).
+    let edits = AsyncSerialQueue()
 
     /// Builds and calibrates the first engine (seconds), before the server takes questions.
     init(

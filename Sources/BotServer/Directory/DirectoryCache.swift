@@ -35,7 +35,11 @@ actor DirectoryCache {
         if let failed = failedAt[userID], now.timeIntervalSince(failed) < Self.retryAfterFailure { return cached }
         do {
             let user = try await lookup.user(id: userID)
-            let departments = try await departmentList(lookup, now: now)
+            var departments = try await departmentList(lookup, now: now)
+            if let home = user.mainDepartment ?? user.departments.first, departments[home] == nil {
+                // A department created since the list was read (a new store): read it again.
+                departments = try await departmentList(lookup, now: now, refresh: true)
+            }
             let place = Self.place(of: user, in: departments, settings: settings, now: now)
             try await database.write { db in try place.save(db) }
             failedAt[userID] = nil
@@ -52,8 +56,10 @@ actor DirectoryCache {
         }
     }
 
-    private func departmentList(_ lookup: any DirectoryLookup, now: Date) async throws -> [Int: WeComDepartment] {
-        if let departments, now.timeIntervalSince(departments.fetchedAt) < settings.refreshInterval {
+    private func departmentList(
+        _ lookup: any DirectoryLookup, now: Date, refresh: Bool = false
+    ) async throws -> [Int: WeComDepartment] {
+        if let departments, now.timeIntervalSince(departments.fetchedAt) < (refresh ? 60 : settings.refreshInterval) {
             return departments.list
         }
         let list = Dictionary(try await lookup.departments(rootID: nil).map { ($0.id, $0) }) { first, _ in first }

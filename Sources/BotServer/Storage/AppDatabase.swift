@@ -88,6 +88,7 @@ struct AppDatabase: Sendable {
                 table.add(column: "pending_question", .text)
                 table.add(column: "category_choices", .text).notNull().defaults(to: "[]")
                 table.add(column: "category_choices_at", .datetime)
+                table.add(column: "card_task_id", .text)
             }
         }
         migrator.registerMigration("server.v4.directory") { db in

@@ -20,6 +20,8 @@ struct ConversationState: Sendable, Equatable, Codable, FetchableRecord, Persist
     /// The categories last offered to choose from (a clarify), in the order numbered.
     var categoryChoices: [CategoryID] = []
     var categoryChoicesAt: Date?
+    /// The `task_id` of the last card of choices sent: only its buttons act on `pendingQuestion`.
+    var cardTaskID: String?
 
     init(userID: String) {
         self.userID = userID
@@ -39,19 +41,21 @@ struct ConversationState: Sendable, Equatable, Codable, FetchableRecord, Persist
     }
 
     /// Offers `entries` as the numbered list the next message may pick from (and closes any category choice).
-    mutating func offer(_ entries: [KnowledgeEntryID], for question: String?, at now: Date) {
+    mutating func offer(_ entries: [KnowledgeEntryID], for question: String?, card: String?, at now: Date) {
         suggestions = entries
         suggestedAt = now
         pendingQuestion = question
+        cardTaskID = card
         categoryChoices = []
         categoryChoicesAt = nil
     }
 
     /// Offers `categories` to choose from for `question` (and closes any list).
-    mutating func offer(categories: [CategoryID], for question: String, at now: Date) {
+    mutating func offer(categories: [CategoryID], for question: String, card: String, at now: Date) {
         categoryChoices = categories
         categoryChoicesAt = now
         pendingQuestion = question
+        cardTaskID = card
         suggestions = []
         suggestedAt = nil
     }
@@ -63,6 +67,7 @@ struct ConversationState: Sendable, Equatable, Codable, FetchableRecord, Persist
         categoryChoices = []
         categoryChoicesAt = nil
         pendingQuestion = nil
+        cardTaskID = nil
     }
 
     func openAnswer(at now: Date) -> Int64? {
@@ -80,5 +85,6 @@ struct ConversationState: Sendable, Equatable, Codable, FetchableRecord, Persist
         case pendingQuestion = "pending_question"
         case categoryChoices = "category_choices"
         case categoryChoicesAt = "category_choices_at"
+        case cardTaskID = "card_task_id"
     }
 }

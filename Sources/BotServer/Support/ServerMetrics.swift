@@ -12,14 +12,17 @@ struct ServerMetrics: Sendable {
     let outboxSent: Counter
     let outboxRetried: Counter
     let outboxFailed: Counter
-    /// Questions handled, by decision (answer, suggest, clarify, smalltalk, escalate, picked).
+    /// Questions handled, by decision (answer, suggest, clarify, smalltalk, escalate).
     let questions: [String: Counter]
+    /// What associates did with the bot's choices (picked, category_chosen, declined).
+    let followUps: [String: Counter]
     let feedbackHelpful: Counter
     let feedbackUnhelpful: Counter
     /// From accepting a callback to having its replies queued for sending.
     let handlingTime: DurationHistogram
 
-    static let decisions = ["answer", "suggest", "clarify", "smalltalk", "escalate", "picked"]
+    static let decisions = ["answer", "suggest", "clarify", "smalltalk", "escalate"]
+    static let followUpActions = ConversationEngine.FollowUp.allCases.map(\.rawValue)
 
     init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -39,6 +42,13 @@ struct ServerMetrics: Sendable {
         self.questions = Dictionary(
             uniqueKeysWithValues: Self.decisions.map {
                 ($0, registry.makeCounter(descriptor: questions, labels: [("decision", $0)]))
+            })
+        let followUps = MetricNameDescriptor(
+            namespace: "storedesk", metricName: "followups", unitName: "total",
+            helpText: "Associates' follow-ups to the bot's choices")
+        self.followUps = Dictionary(
+            uniqueKeysWithValues: Self.followUpActions.map {
+                ($0, registry.makeCounter(descriptor: followUps, labels: [("action", $0)]))
             })
         let feedback = MetricNameDescriptor(
             namespace: "storedesk", metricName: "feedback", unitName: "total", helpText: "Feedback on answers")

@@ -97,7 +97,9 @@ final class InboxProcessor: Service, Sendable {
                 }
             }
             try await store.complete(id, replies: replies, conversation: outcome, now: now)
-            if let decision = outcome.log?.decision { metrics.questions[decision]?.increment() }
+            if let decision = outcome.log?.decision {
+                (metrics.questions[decision] ?? metrics.followUps[decision])?.increment()
+            }
             if let feedback = outcome.feedback {
                 (feedback.helpful ? metrics.feedbackHelpful : metrics.feedbackUnhelpful).increment()
             }

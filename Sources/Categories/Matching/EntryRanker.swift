@@ -87,10 +87,8 @@ struct EntryRanker: Sendable {
         self.presentByCategory = presentByCategory
     }
 
-    /// - Parameters:
-    ///   - heldOut: what to leave out of the index (calibration).
-    ///   - category: rank only this category's entries (the associate said which category they mean).
-    func score(_ text: String, holdingOut heldOut: HeldOut? = nil, inCategory category: Int? = nil) -> Scored {
+    /// - Parameter heldOut: what to leave out of the index (calibration).
+    func score(_ text: String, holdingOut heldOut: HeldOut? = nil) -> Scored {
         let analysis = space.analyze(text)
         let q = space.vector(analysis)
 
@@ -116,14 +114,18 @@ struct EntryRanker: Sendable {
         }
         let categorySimilarity = (0..<categoryIndex.groupCount).map { category in
             if let heldOutEntry, entryCategory[heldOutEntry] == category {
+                // Exact dots here (the postings hold single precision): a held-out part that was the
+                // only overlap must leave exactly 0, or ties with untouched entries would move.
                 return categoryIndex.cosine(
-                    dot: categoryDots[category], group: category, without: heldOutPart, questionDotPart: q.dot(heldOutPart))
+                    dot: categoryIndex.sums[category].dot(searching: q), group: category, without: heldOutPart,
+                    questionDotPart: q.dot(heldOutPart))
             }
             return categoryIndex.cosine(dot: categoryDots[category], group: category)
         }
         func entrySimilarity(_ entry: Int) -> Double {
             if case .phrasing(let owner)? = heldOut, owner == entry {
-                return entryIndex.cosine(dot: entryDots[entry], group: entry, without: q, questionDotPart: q.squaredNorm)
+                return entryIndex.cosine(
+                    dot: entryIndex.sums[entry].dot(searching: q), group: entry, without: q, questionDotPart: q.squaredNorm)
             }
             return entryIndex.cosine(dot: entryDots[entry], group: entry)
         }
@@ -138,8 +140,7 @@ struct EntryRanker: Sendable {
         var best = BestRanked(capacity: Self.reportedCount)
         if let softmax {
             let logP = softmax.logProbabilities(q)
-            for entry in 0..<entryCategory.count
-            where present[entry] && entry != excluded && (category == nil || entryCategory[entry] == category) {
+            for entry in 0..<entryCategory.count where present[entry] && entry != excluded {
                 let item = ranked(entry, logP: logP[entry])
                 best.offer(item)
             }
@@ -154,7 +155,6 @@ struct EntryRanker: Sendable {
                     entryCategory.withUnsafeBufferPointer { entryCategory in
                         for entry in touched where entry != excluded {
                             let group = entryCategory[entry]
-                            if let category, group != category { continue }
                             touchedByCategory[group] += 1
                             let similarity = entry == owner ? entrySimilarity(entry) : dots[entry] * inverseNorms[entry]
                             let fused = categoryTerm[group] + Self.entryWeight * similarity
@@ -167,8 +167,8 @@ struct EntryRanker: Sendable {
             }
             // The rest score their category term alone: only the first few of each category can make
             // the top (ties keep knowledge-base order).
-            for (index, entries) in presentByCategory.enumerated() where category == nil || index == category {
-                let excludedHere = excluded.map { entryCategory[$0] == index && entryDots[$0] == 0 } ?? false
+            for (index, entries) in presentByCategory.enumerated() {
+                let excludedHere = excluded.map { present[$0] && entryCategory[$0] == index && entryDots[$0] == 0 } ?? false
                 let untouched = entries.count - touchedByCategory[index] - (excludedHere ? 1 : 0)
                 var offered = 0
                 let wanted = min(Self.reportedCount, untouched)
@@ -193,6 +193,21 @@ struct EntryRanker: Sendable {
             tokenCount: MatchFeatures.tokens(text).count,
             isKnownTerm: space.knowsAllFeatures(analysis))
         return Scored(top: top, features: features)
+    }
+}
+
+extension EntryRanker {
+    /// The entries of `category` that share words with `text`, closest centroid first (ties keep
+    /// knowledge-base order): what to offer once the associate has said which category they mean.
+    func closest(to text: String, inCategory category: Int, limit: Int) -> [Int] {
+        let q = space.vector(text)
+        var touched: [Int] = []
+        let dots = entryIndex.dots(q, touched: &touched)
+        let ranked: [Ranked] = touched.filter { entryCategory[$0] == category }.map { entry in
+            let similarity = entryIndex.cosine(dot: dots[entry], group: entry)
+            return Ranked(entry: entry, fused: similarity, entrySimilarity: similarity)
+        }
+        return ranked.sorted { $0.precedes($1) }.prefix(limit).map(\.entry)
     }
 }
 

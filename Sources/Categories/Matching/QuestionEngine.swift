@@ -217,9 +217,7 @@ public struct QuestionEngine: Sendable {
     /// means the category has nothing for it.
     public func closestEntries(to text: String, in category: CategoryID, limit: Int = 3) -> [KnowledgeEntry] {
         guard let index = categoryIDs.firstIndex(of: category) else { return [] }
-        return ranker.score(text, inCategory: index).top.filter { $0.entrySimilarity > 0 }.prefix(limit).map {
-            entries[$0.entry]
-        }
+        return ranker.closest(to: text, inCategory: index, limit: limit).map { entries[$0] }
     }
 
     /// What the bot makes of `text` as the first message of a conversation.

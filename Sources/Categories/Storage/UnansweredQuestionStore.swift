@@ -7,11 +7,14 @@ public protocol UnansweredQuestionStore: Sendable {
     /// Newest first; `before` pages (an id from the previous page).
     func questions(_ filter: UnansweredQuestionFilter) async throws -> [UnansweredQuestion]
     func question(id: Int64) async throws -> UnansweredQuestion?
-    /// Records the review. Throws `KnowledgeStoreError.notFound` for an unknown id.
+    /// Records the review of an open question, atomically: `KnowledgeStoreError` `.notFound` for an
+    /// unknown id, `.conflict` when it was reviewed already (two admins at once).
     func review(
         id: Int64, as review: UnansweredQuestion.Review, entry: KnowledgeEntryID?, note: String?, by author: String,
         at date: Date
     ) async throws -> UnansweredQuestion
+    /// Makes a reviewed question open again (when what the review was to do failed).
+    func reopen(id: Int64) async throws
     /// How many questions are in each review state.
     func reviewCounts() async throws -> [UnansweredQuestion.Review: Int]
 }
@@ -71,6 +74,11 @@ public struct DatabaseUnansweredQuestionStore: UnansweredQuestionStore {
             guard var question = try UnansweredQuestion.fetchOne(db, key: id) else {
                 throw KnowledgeStoreError(.notFound, "no unanswered question \(id)")
             }
+            guard question.review == .open else {
+                throw KnowledgeStoreError(
+                    .conflict,
+                    "question \(id) was already reviewed (\(question.review.rawValue) by \(question.reviewedBy ?? "someone"))")
+            }
             question.review = review
             question.reviewedBy = author
             question.reviewedAt = date
@@ -78,6 +86,17 @@ public struct DatabaseUnansweredQuestionStore: UnansweredQuestionStore {
             question.reviewNote = note
             try question.update(db)
             return question
+        }
+    }
+
+    public func reopen(id: Int64) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE unanswered_question
+                    SET review = 'open', reviewed_by = NULL, reviewed_at = NULL, review_entry_id = NULL, review_note = NULL
+                    WHERE id = ?
+                    """, arguments: [id])
         }
     }
 

@@ -28,6 +28,22 @@ public final class WeComAPIClient: Sendable {
         }
     }
 
+    private init(configuration: WeComAPIConfiguration, httpClient: HTTPClient, logger: Logger, tokens: AccessTokenCache) {
+        self.configuration = configuration
+        self.httpClient = httpClient
+        self.logger = logger
+        self.tokens = tokens
+    }
+
+    /// The same app with other retry and timeout settings, sharing this client's access token (a
+    /// second token for the same app would only be fetched and refreshed twice).
+    public func with(retryPolicy: RetryPolicy, requestTimeout: Duration) -> WeComAPIClient {
+        var configuration = self.configuration
+        configuration.retryPolicy = retryPolicy
+        configuration.requestTimeout = requestTimeout
+        return WeComAPIClient(configuration: configuration, httpClient: httpClient, logger: logger, tokens: tokens)
+    }
+
     /// Sends a message to members (`POST /cgi-bin/message/send`).
     @discardableResult
     public func send(_ message: OutgoingMessage) async throws(WeComAPIError) -> MessageSendResult {
