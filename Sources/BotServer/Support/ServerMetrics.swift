@@ -36,20 +36,15 @@ struct ServerMetrics: Sendable {
         outboxSent = registry.makeCounter(descriptor: outbox, labels: [("result", "sent")])
         outboxRetried = registry.makeCounter(descriptor: outbox, labels: [("result", "retry")])
         outboxFailed = registry.makeCounter(descriptor: outbox, labels: [("result", "failed")])
-        let questions = MetricNameDescriptor(
-            namespace: "storedesk", metricName: "questions", unitName: "total",
-            helpText: "Associates' questions by the bot's decision")
-        self.questions = Dictionary(
-            uniqueKeysWithValues: Self.decisions.map {
-                ($0, registry.makeCounter(descriptor: questions, labels: [("decision", $0)]))
-            })
-        let followUps = MetricNameDescriptor(
-            namespace: "storedesk", metricName: "followups", unitName: "total",
-            helpText: "Associates' follow-ups to the bot's choices")
-        self.followUps = Dictionary(
-            uniqueKeysWithValues: Self.followUpActions.map {
-                ($0, registry.makeCounter(descriptor: followUps, labels: [("action", $0)]))
-            })
+        func counters(_ name: String, help: String, label: String, values: [String]) -> [String: Counter] {
+            let descriptor = MetricNameDescriptor(namespace: "storedesk", metricName: name, unitName: "total", helpText: help)
+            return Dictionary(
+                uniqueKeysWithValues: values.map { ($0, registry.makeCounter(descriptor: descriptor, labels: [(label, $0)])) })
+        }
+        questions = counters(
+            "questions", help: "Associates' questions by the bot's decision", label: "decision", values: Self.decisions)
+        followUps = counters(
+            "followups", help: "Associates' follow-ups to the bot's choices", label: "action", values: Self.followUpActions)
         let feedback = MetricNameDescriptor(
             namespace: "storedesk", metricName: "feedback", unitName: "total", helpText: "Feedback on answers")
         feedbackHelpful = registry.makeCounter(descriptor: feedback, labels: [("helpful", "yes")])
