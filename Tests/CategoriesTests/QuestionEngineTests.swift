@@ -142,4 +142,17 @@ extension QuestionEngineTests {
             }
         }
     }
+
+    @Test("An answer the calibrated confidence rates more likely wrong than right is not given (工服 is not 请假)")
+    func neverGuesses() throws {
+        let text = "员工工服怎么申请"
+        let understanding = Self.engine.understand(text)
+        #expect(understanding.confidence < 0.5)
+        #expect(understanding.decision != .answer)
+        // Without the floor the cumulative-precision threshold alone would have answered it.
+        var policy = MatchingPolicy()
+        policy.minimumAnswerConfidence = 0
+        let guessing = QuestionEngine(knowledgeBase: Self.seed, policy: policy)
+        #expect(guessing.understand(text).decision == .answer)
+    }
 }

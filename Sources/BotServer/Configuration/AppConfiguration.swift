@@ -183,6 +183,7 @@ struct BotSettings: Sendable {
         if let precision = file.answerPrecision { matching.answerPrecision = precision }
         if let byCategory = file.answerPrecisionByCategory { matching.answerPrecisionByCategory = byCategory }
         if let quantile = file.suggestQuantile { matching.suggestQuantile = quantile }
+        if let confidence = file.minimumAnswerConfidence { matching.minimumAnswerConfidence = confidence }
         if let hours = file.welcomeIntervalHours { welcomeInterval = hours * 3600 }
         if let cards = file.cards { self.cards = cards }
         if let additions = file.signals { lexicon = lexicon.merging(additions) }

@@ -12,6 +12,7 @@ struct ConfigurationFile: Decodable {
         var answerPrecision: Double?
         var answerPrecisionByCategory: [String: Double]?
         var suggestQuantile: Double?
+        var minimumAnswerConfidence: Double?
         var welcomeIntervalHours: Double?
         var cards: Bool?
         /// Phrases added to the built-in signal lexicon.

@@ -18,10 +18,15 @@ public struct MatchingPolicy: Sendable, Hashable, Codable {
     /// A question shorter than this (in tokens: characters and words) names a topic, not a question
     /// (小票, 调拨): it is offered suggestions, never a direct answer.
     public var minimumAnswerTokens: Int
+    /// Never answer below this calibrated confidence, whatever `answerPrecision` allows. The precision
+    /// policy is cumulative: the items just above its threshold can be right less than half the time,
+    /// and answering those would be guessing.
+    public var minimumAnswerConfidence: Double
 
     public init(
         answerPrecision: Double = 0.70, answerPrecisionByCategory: [String: Double] = [:], suggestQuantile: Double = 0.30,
-        domainQuantile: Double = 0.25, clarifyMaxTokens: Int = 3, minimumAnswerTokens: Int = 3
+        domainQuantile: Double = 0.25, clarifyMaxTokens: Int = 3, minimumAnswerTokens: Int = 3,
+        minimumAnswerConfidence: Double = 0.5
     ) {
         self.answerPrecision = answerPrecision
         self.answerPrecisionByCategory = answerPrecisionByCategory
@@ -29,6 +34,7 @@ public struct MatchingPolicy: Sendable, Hashable, Codable {
         self.domainQuantile = domainQuantile
         self.clarifyMaxTokens = clarifyMaxTokens
         self.minimumAnswerTokens = minimumAnswerTokens
+        self.minimumAnswerConfidence = minimumAnswerConfidence
     }
 }
 

@@ -243,7 +243,8 @@ public struct QuestionEngine: Sendable {
         guard let top = scored.top.first?.entry else {
             return result(.escalate, ["low_confidence"], category: nil)
         }
-        let threshold = answerThresholds[entryCategory[top]] ?? calibration.answerThreshold
+        let threshold = max(
+            answerThresholds[entryCategory[top]] ?? calibration.answerThreshold, policy.minimumAnswerConfidence)
         if probability >= threshold, features.tokenCount >= policy.minimumAnswerTokens {
             return result(.answer, [])
         }
