@@ -152,5 +152,6 @@ func buildRouter(
     AskController(conversation: admin.conversation, directory: admin.directory).addRoutes(to: api)
     UnansweredController(questions: DatabaseUnansweredQuestionStore(database: database.writer), editor: editor)
         .addRoutes(to: api)
+    FeedbackController(log: DatabaseQuestionLogStore(database: database.writer)).addRoutes(to: api)
     return router
 }

@@ -90,4 +90,30 @@ struct UnansweredReviewTests {
             #expect(unauthorized.status == .unauthorized)
         }
     }
+
+    @Test("Answers rated “没用” are listed for admins, newest first, with counts")
+    func unhelpfulAnswers() async throws {
+        try await withLiveServer { client, wecom, dataURL in
+            try await client.post(try fixture.text(from: "wangwu", "调拨单在哪查", msgID: 42001))
+            #expect(await eventually { await wecom.state.texts(to: "wangwu").count == 1 })
+            try await client.post(try fixture.text(from: "wangwu", "没用", msgID: 42002))
+            try await client.post(try fixture.text(from: "lisi", "调拨单在哪查", msgID: 42003))
+            #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
+            try await client.post(try fixture.text(from: "lisi", "有用", msgID: 42004))
+            #expect(
+                await databaseEventually(dataURL, "SELECT count(*) FROM question_log WHERE helpful IS NOT NULL", is: 2))
+
+            let unhelpful = try await get(client, "/api/v1/feedback")
+            let answers = try #require(unhelpful["answers"] as? [[String: Any]])
+            #expect(answers.count == 1)
+            #expect(answers.first?["user"] as? String == "wangwu")
+            #expect(answers.first?["entry"] as? String == "logistics-001")
+            #expect(answers.first?["helpful"] as? Bool == false)
+            #expect((unhelpful["counts"] as? [String: Int]) == ["helpful": 1, "unhelpful": 1])
+            let all = try await get(client, "/api/v1/feedback?helpful=all")
+            #expect((all["answers"] as? [[String: Any]])?.map { $0["user"] as? String } == ["lisi", "wangwu"])
+            let bad = try await client.execute(uri: "/api/v1/feedback?helpful=maybe", method: .get, headers: Self.auth)
+            #expect(bad.status == .badRequest)
+        }
+    }
 }

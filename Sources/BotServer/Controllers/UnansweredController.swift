@@ -92,16 +92,9 @@ struct UnansweredController<Context: RequestContext> {
         }
         filter.category = query["category"].map(String.init)
         filter.reason = query["reason"].map(String.init)
-        filter.before = try query["before"].map { value in
-            guard let id = Int64(value) else { throw APIError(.badRequest, "before must be a question id") }
-            return id
-        }
-        if let limit = query["limit"] {
-            guard let value = Int(limit), (1...500).contains(value) else {
-                throw APIError(.badRequest, "limit must be a number from 1 to 500")
-            }
-            filter.limit = value
-        }
+        let page = try PageQuery(request)
+        filter.before = page.before
+        filter.limit = page.limit
         let counts = try await questions.reviewCounts()
         return QuestionList(
             questions: try await questions.questions(filter).map(QuestionBody.init),

@@ -10,7 +10,8 @@ struct QuestionLogRecord: Sendable, Equatable, Codable, FetchableRecord, Mutable
     var userID: String
     var messageKey: String
     var text: String
-    /// answer, suggest, clarify, smalltalk, escalate, or picked (a suggestion chosen by number).
+    /// A first message's decision (answer, suggest, clarify, smalltalk, escalate), or a follow-up to the
+    /// bot's choices (picked, category_chosen, declined).
     var decision: String
     var category: String?
     /// The entry whose answer was sent, if any.
