@@ -51,7 +51,8 @@ extension ConversationEngine {
                 taskID: taskID, buttons: buttons))
     }
 
-    private func numbered(_ lines: [String]) -> [String] { lines.enumerated().map { "\($0.offset + 1). \($0.element)" } }
+    /// "1. …", "2. …": what a reply's number picks.
+    func numbered(_ lines: [String]) -> [String] { lines.enumerated().map { "\($0.offset + 1). \($0.element)" } }
 
     private func label(_ text: String) -> String { String(text.prefix(Self.maxButtonCharacters)) }
 }

@@ -197,10 +197,12 @@ struct ConversationEngine: Sendable {
             return
         }
         outcome.replies = [.text(entry.answer(forRegion: region) + "\n\n" + settings.replies.feedbackPrompt)]
-        outcome.log = QuestionLogRecord(
-            userID: "", messageKey: messageKey, text: text, decision: FollowUp.picked.rawValue,
-            category: entry.category.rawValue, entryID: entry.id.rawValue, candidateIDs: entry.id.rawValue, confidence: 1,
-            reasons: "", createdAt: now)
+        outcome.log = log(
+            text, messageKey, now,
+            Understanding(
+                decision: .answer, category: entry.category, candidates: [.init(entry: entry, score: 1)], confidence: 1,
+                reasons: []),
+            as: .picked)
         outcome.remembersAnswer = true
         if closingChoices { outcome.state.closeChoices() }
     }
@@ -222,13 +224,12 @@ struct ConversationEngine: Sendable {
         let intro = settings.replies.categorySuggestIntro.replacingOccurrences(of: "{category}", with: name)
         let card = CardAction.newTaskID()
         outcome.replies = [suggestionBody(intro: intro, entries, taskID: card)]
-        var logged = log(
+        outcome.log = log(
             question, messageKey, now,
             Understanding(
                 decision: .suggest, category: category, candidates: entries.map { .init(entry: $0, score: 0) },
-                reasons: []))
-        logged.decision = FollowUp.categoryChosen.rawValue
-        outcome.log = logged
+                reasons: []),
+            as: .categoryChosen)
         outcome.state.offer(entries.map(\.id), for: question, card: card, at: now)
     }
 
@@ -246,9 +247,7 @@ struct ConversationEngine: Sendable {
         into outcome: inout Outcome
     ) {
         outcome.replies = [.text(settings.replies.handedOver)]
-        var logged = log(question, messageKey, now, understanding)
-        logged.decision = followUp.rawValue
-        outcome.log = logged
+        outcome.log = log(question, messageKey, now, understanding, as: followUp)
         outcome.unanswered = UnansweredQuestion(
             userID: "", text: question, understanding: understanding, messageKey: messageKey, createdAt: now)
         outcome.state.closeChoices()
@@ -268,9 +267,13 @@ struct ConversationEngine: Sendable {
         }?.id
     }
 
-    private func log(_ text: String, _ messageKey: String, _ now: Date, _ understanding: Understanding) -> QuestionLogRecord {
+    /// The question-log row for `understanding`; a follow-up is logged under its own name, so that a
+    /// question is counted once.
+    private func log(
+        _ text: String, _ messageKey: String, _ now: Date, _ understanding: Understanding, as followUp: FollowUp? = nil
+    ) -> QuestionLogRecord {
         QuestionLogRecord(
-            userID: "", messageKey: messageKey, text: text, decision: understanding.decision.rawValue,
+            userID: "", messageKey: messageKey, text: text, decision: followUp?.rawValue ?? understanding.decision.rawValue,
             category: understanding.category?.rawValue,
             entryID: understanding.decision == .answer ? understanding.candidates.first?.entry.id.rawValue : nil,
             candidateIDs: understanding.candidates.map(\.entry.id.rawValue).joined(separator: ","),
@@ -289,12 +292,12 @@ struct ConversationEngine: Sendable {
             || !outcome.state.openCategoryChoices(at: now).isEmpty
         if choiceOpen { return }
         let knowledgeBase = knowledge.engine.knowledgeBase
-        let categories = knowledgeBase.categories.filter(\.isActive).map(\.name).joined(separator: "、")
+        let categories = choosableCategories.map(\.name).joined(separator: "、")
         let hot = hotQuestions.compactMap { knowledgeBase.entry($0) }.filter { $0.status == .published }.prefix(3)
         var lines = [settings.replies.welcome.replacingOccurrences(of: "{categories}", with: categories)]
         if !hot.isEmpty {
             lines.append(settings.replies.hotQuestionsIntro)
-            lines += hot.enumerated().map { "\($0.offset + 1). \($0.element.question)" }
+            lines += numbered(hot.map(\.question))
             outcome.state.offer(hot.map(\.id), for: nil, card: nil, at: now)
         }
         lines.append(settings.replies.welcomeOutro)

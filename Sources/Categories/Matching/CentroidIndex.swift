@@ -47,21 +47,27 @@ struct CentroidIndex: Sendable {
         self.postings = postings
     }
 
-    /// The dot product of `question` with every group's sum, by group; `touched` gets the groups
-    /// whose sum shares a feature with the question, ascending. Sums and questions are non-negative,
-    /// so exactly those dots are > 0.
-    func dots(_ question: SparseVector, touched: inout [Int]) -> [Double] {
+    /// The dot product of `question` with every group's sum, by group.
+    func dots(_ question: SparseVector) -> [Double] {
         var dots = [Double](repeating: 0, count: groupCount)
         // The hot loop of matching (tens of thousands of postings for a common word): no bounds checks,
-        // no branches; the touched groups are read off afterwards in one sequential pass.
+        // no branches.
         dots.withUnsafeMutableBufferPointer { dots in
             for (feature, weight) in zip(question.indices, question.values) where Int(feature) < postings.count {
                 postings[Int(feature)].withUnsafeBufferPointer { list in
                     for posting in list { dots[Int(posting.group)] += weight * Double(posting.value) }
                 }
             }
-            for group in 0..<dots.count where dots[group] > 0 { touched.append(group) }
         }
+        return dots
+    }
+
+    /// `dots(question)`, with `touched` getting the groups whose sum shares a feature with the question,
+    /// ascending, read off in one sequential pass. Sums and questions are non-negative, so exactly those
+    /// dots are > 0.
+    func dots(_ question: SparseVector, touched: inout [Int]) -> [Double] {
+        let dots = dots(question)
+        for group in 0..<dots.count where dots[group] > 0 { touched.append(group) }
         return dots
     }
 
@@ -101,12 +107,11 @@ struct CentroidIndex: Sendable {
         inverseNorms[group] = Self.inverseNorm(squaredNorms[group])
     }
 
-    /// Adds an empty group at the end (an entry added by an admin) and returns its index.
-    mutating func appendGroup() -> Int {
+    /// Adds an empty group at the end (an entry added by an admin).
+    mutating func appendGroup() {
         sums.append(SparseVector())
         squaredNorms.append(0)
         inverseNorms.append(0)
-        return sums.count - 1
     }
 
     private static func inverseNorm(_ squaredNorm: Double) -> Double {

@@ -14,7 +14,7 @@ extension EntryRanker {
         precondition(isPatchable, "a trained ranker cannot be patched")
         precondition(entry <= entryCategory.count)
         if entry == entryCategory.count {
-            _ = entryIndex.appendGroup()
+            entryIndex.appendGroup()
             entryCategory.append(category)
             present.append(false)
         }

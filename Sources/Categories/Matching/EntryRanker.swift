@@ -92,8 +92,7 @@ struct EntryRanker: Sendable {
         let analysis = space.analyze(text)
         let q = space.vector(analysis)
 
-        var touchedCategories: [Int] = []
-        let categoryDots = categoryIndex.dots(q, touched: &touchedCategories)
+        let categoryDots = categoryIndex.dots(q)
         var touched: [Int] = []
         let entryDots = entryIndex.dots(q, touched: &touched)
 
