@@ -56,11 +56,12 @@ let package = Package(
             // module in debug builds too, so tests and `swift run` start in seconds.
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
-        // What people do: hand-over policy, tickets, routing, SLA (thin until the escalation issue).
+        // Who handles a conversation: the conversation reducer, the hand-over policy (tickets, routing and SLA next).
         .target(
             name: "Escalation",
             dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift")
+                "Categories",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -107,13 +108,13 @@ let package = Package(
         ),
         .testTarget(
             name: "EscalationTests",
-            dependencies: ["Escalation"],
+            dependencies: ["Escalation", "Categories"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BotServerTests",
             dependencies: [
-                "BotServer", "FakeWeCom", "WeComAdapter", "Categories",
+                "BotServer", "FakeWeCom", "WeComAdapter", "Categories", "Escalation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

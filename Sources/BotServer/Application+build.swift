@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Categories
+import Escalation
 import Foundation
 import Hummingbird
 import Logging
@@ -37,8 +38,9 @@ func buildApplication(
             "heldOutTop1": "\(calibration.heldOutTop1)", "heldOutRecall3": "\(calibration.heldOutRecall3)",
             "answerThreshold": "\(calibration.answerThreshold)",
         ])
-    let engine = ConversationEngine(knowledge: knowledge, settings: configuration.bot)
+    let clock = SystemWallClock()
     let store = DatabaseMessageStore(database: database)
+    let transaction = MessageTransaction(database: database.writer)
     let metrics = ServerMetrics()
     let outboxSignal = WorkSignal()
     var services: [any Service] = []
@@ -80,15 +82,16 @@ func buildApplication(
     let directory = DirectoryCache(
         database: database.writer, lookup: directoryLookup, settings: configuration.directory, logger: logger)
     let processor = InboxProcessor(
-        store: store, engine: engine, directory: directory, outboxSignal: outboxSignal, metrics: metrics, logger: logger)
+        transaction: transaction, knowledge: knowledge, settings: configuration.bot, directory: directory,
+        outboxSignal: outboxSignal, clock: clock, metrics: metrics, logger: logger)
     services.insert(processor, at: 0)
     let readiness = Readiness(required: Set(services.map { String(describing: type(of: $0)) }))
     let router = buildRouter(
-        database: database, store: store, processor: processor, channel: channel, metrics: metrics,
+        database: database, inbox: transaction.inbox, processor: processor, channel: channel, metrics: metrics,
         readiness: readiness,
         admin: .init(
-            token: adminToken, knowledgeStore: knowledgeStore, knowledge: knowledge, conversation: engine,
-            directory: directory))
+            token: adminToken, knowledgeStore: knowledgeStore, knowledge: knowledge, bot: configuration.bot,
+            directory: directory, clock: clock))
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StoreDesk"),
@@ -101,8 +104,9 @@ struct AdminDependencies: Sendable {
     var token: String
     var knowledgeStore: any KnowledgeStore
     var knowledge: LiveKnowledge
-    var conversation: ConversationEngine
+    var bot: BotSettings
     var directory: DirectoryCache
+    var clock: any WallClock
 }
 
 /// On first start the knowledge base is seeded from `Config/categories.jsonl` and `knowledge.jsonl`;
@@ -130,7 +134,7 @@ func seedKnowledgeIfEmpty(_ store: any KnowledgeStore, from directory: URL, logg
 
 /// The routes of the server.
 func buildRouter(
-    database: AppDatabase, store: any MessageStore, processor: InboxProcessor,
+    database: AppDatabase, inbox: any InboxStore, processor: InboxProcessor,
     channel: WeComCallbackController<AppRequestContext>.Channel, metrics: ServerMetrics, readiness: Readiness,
     admin: AdminDependencies
 ) -> Router<AppRequestContext> {
@@ -139,8 +143,8 @@ func buildRouter(
     HealthController(database: database, readiness: readiness, metrics: metrics).addRoutes(to: router)
     DocumentationController<AppRequestContext>().addRoutes(to: router)
     WeComCallbackController(
-        channel: channel, store: store, processor: processor, metrics: metrics,
-        buttonChosenLabel: admin.conversation.settings.replies.buttonChosen
+        channel: channel, inbox: inbox, processor: processor, metrics: metrics,
+        buttonChosenLabel: admin.bot.replies.buttonChosen
     )
     .addRoutes(to: router.group("wecom/callback"))
     let api = router.group("api/v1").add(middleware: AdminAuthMiddleware(token: admin.token))
@@ -149,7 +153,8 @@ func buildRouter(
     KnowledgeEntryController(editor: editor).addRoutes(to: api)
     CategoryController(editor: editor).addRoutes(to: api)
     SynonymController(editor: editor).addRoutes(to: api)
-    AskController(conversation: admin.conversation, directory: admin.directory).addRoutes(to: api)
+    AskController(knowledge: admin.knowledge, reducer: admin.bot.reducer, directory: admin.directory, clock: admin.clock)
+        .addRoutes(to: api)
     UnansweredController(questions: DatabaseUnansweredQuestionStore(database: database.writer), editor: editor)
         .addRoutes(to: api)
     FeedbackController(log: DatabaseQuestionLogStore(database: database.writer)).addRoutes(to: api)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Categories
+import Escalation
 import Foundation
 
 /// `BotServer bench`: matching speed and memory on a generated knowledge base, printed as figures
@@ -37,17 +38,18 @@ struct Benchmark: AsyncParsableCommand {
         let questions = (0..<queries).map { _ in SyntheticKnowledge.question(from: knowledgeBase, using: &generator) }
         var latencies: [Duration] = []
         latencies.reserveCapacity(questions.count)
-        var decisions: [Understanding.Decision: Int] = [:]
+        var decisions: [Decision: Int] = [:]
         var reasons: [String: Int] = [:]
+        let policy = HandOverPolicy()
         for question in questions {
             let start = clock.now
-            let understanding = engine.understand(question)
+            let assessment = policy.assess(question, with: engine)
             latencies.append(clock.now - start)
-            decisions[understanding.decision, default: 0] += 1
-            for reason in understanding.reasons { reasons[reason, default: 0] += 1 }
+            decisions[assessment.decision, default: 0] += 1
+            for reason in assessment.reasons { reasons[reason.rawValue, default: 0] += 1 }
         }
         let tally =
-            Understanding.Decision.allCases.compactMap { decision in
+            Decision.allCases.compactMap { decision in
                 decisions[decision].map { "\(decision.rawValue) \($0)" }
             }.joined(separator: ", ")
             + (reasons.isEmpty

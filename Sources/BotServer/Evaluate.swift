@@ -1,5 +1,6 @@
 import ArgumentParser
 import Categories
+import Escalation
 import Foundation
 
 /// `BotServer eval`: runs the bot's decision over a file of queries and writes one prediction per
@@ -26,6 +27,19 @@ struct Evaluate: AsyncParsableCommand {
     @Option(help: "Where to write the predictions (JSON lines, in query order).")
     var out: String
 
+    @Option(
+        help:
+            "The configuration folder whose storedesk.yaml gives the answering policy and lexicon (default: STOREDESK_CONFIG or ./Config)."
+    )
+    var config: String?
+
+    /// The process environment, with `--config` in place of STOREDESK_CONFIG.
+    private var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        if let config { environment["STOREDESK_CONFIG"] = config }
+        return environment
+    }
+
     func run() async throws {
         var knowledgeBase: KnowledgeBase
         do {
@@ -47,15 +61,23 @@ struct Evaluate: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot read the queries: \(error)")
         }
+        let settings: BotSettings
+        do {
+            settings = try AppConfiguration.load(environment: environment).bot
+        } catch {
+            throw ValidationError("\(error)")
+        }
         let clock = ContinuousClock()
         let started = clock.now
-        let engine = QuestionEngine(knowledgeBase: knowledgeBase, policy: try AppConfiguration.load().bot.matching)
+        // The server's engine and policy, with the configured answering policy and lexicon.
+        let engine = settings.makeEngine(for: knowledgeBase)
         let built = clock.now
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         var output = Data()
         for line in queryLines {
-            output.append(try encoder.encode(Prediction(query: line.query, understanding: engine.understand(line.query))))
+            output.append(
+                try encoder.encode(Prediction(query: line.query, assessment: settings.policy.assess(line.query, with: engine))))
             output.append(UInt8(ascii: "\n"))
         }
         let calibration = engine.calibration
@@ -77,11 +99,11 @@ struct Evaluate: AsyncParsableCommand {
         var top: [String]
         var category: String?
 
-        init(query: String, understanding: Understanding) {
+        init(query: String, assessment: Assessment) {
             self.query = query
-            self.decision = understanding.decision.rawValue
-            self.top = understanding.candidates.map(\.entry.id.rawValue)
-            self.category = understanding.category?.rawValue
+            self.decision = assessment.decision.rawValue
+            self.top = assessment.candidates.map(\.entry.id.rawValue)
+            self.category = assessment.category?.rawValue
         }
     }
 }

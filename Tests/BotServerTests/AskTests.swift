@@ -1,4 +1,5 @@
 import ArgumentParser
+import FakeWeCom
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -44,22 +45,27 @@ struct AskTests {
         }
     }
 
+    /// The decisions `eval` writes for `questions`, with the configuration folder `config`.
+    private func evaluated(_ questions: [String], config: URL, in folder: URL) async throws -> [String?] {
+        let queries = folder.appendingPathComponent("q.jsonl")
+        try questions.map { #"{"query": "\#($0)"}"# }.joined(separator: "\n").write(
+            to: queries, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("p.jsonl")
+        try await Evaluate.parse([
+            "--categories", config.appendingPathComponent("categories.jsonl").path, "--kb",
+            config.appendingPathComponent("knowledge.jsonl").path, "--synonyms",
+            config.appendingPathComponent("synonyms.jsonl").path, "--queries", queries.path, "--out", out.path,
+            "--config", config.path,
+        ]).run()
+        return try String(contentsOf: out, encoding: .utf8).split(separator: "\n").map {
+            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["decision"] as? String
+        }
+    }
+
     @Test("The dry run and eval give the same decisions")
     func sameAsEval() async throws {
         let data = try TemporaryDirectory()
-        let queries = data.url.appendingPathComponent("q.jsonl")
-        try Self.questions.map { #"{"query": "\#($0)"}"# }.joined(separator: "\n").write(
-            to: queries, atomically: true, encoding: .utf8)
-        let out = data.url.appendingPathComponent("p.jsonl")
-        let seed = TestConfiguration.seedConfig
-        try await Evaluate.parse([
-            "--categories", seed.appendingPathComponent("categories.jsonl").path, "--kb",
-            seed.appendingPathComponent("knowledge.jsonl").path, "--synonyms", seed.appendingPathComponent("synonyms.jsonl").path,
-            "--queries", queries.path, "--out", out.path,
-        ]).run()
-        let evaluated = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").map {
-            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["decision"] as? String
-        }
+        let evaluated = try await evaluated(Self.questions, config: TestConfiguration.seedConfig, in: data.url)
         try await withRouterServer { client in
             for (question, expected) in zip(Self.questions, evaluated) {
                 let body = try JSONSerialization.data(withJSONObject: ["text": question])
@@ -68,6 +74,36 @@ struct AskTests {
                 )
                 #expect(answer["decision"] as? String == expected, "\(question)")
             }
+        }
+    }
+
+    @Test("With phrases added to the lexicon in storedesk.yaml, ask, eval and the live conversation still agree")
+    func sameWithCustomLexicon() async throws {
+        let folder = try TemporaryDirectory()
+        let config = folder.url.appendingPathComponent("Config")
+        try FileManager.default.copyItem(at: TestConfiguration.seedConfig, to: config)
+        let yaml = config.appendingPathComponent("storedesk.yaml")
+        try (try String(contentsOf: yaml, encoding: .utf8))
+            .replacingOccurrences(of: "    requestedHuman: []", with: "    requestedHuman: [找老王]")
+            .replacingOccurrences(of: "    places: []", with: "    places: [大悦城店]")
+            .write(to: yaml, atomically: true, encoding: .utf8)
+        let questions = ["找老王看下调拨单在哪查", "大悦城店的调拨单在哪查"] + Self.questions
+        let evaluated = try await evaluated(questions, config: config, in: folder.url)
+        #expect(evaluated.first == "escalate")
+        try await withLiveServer(config: { _ in config }) { client, wecom, dataURL in
+            for (question, expected) in zip(questions, evaluated) {
+                let body = try JSONSerialization.data(withJSONObject: ["text": question])
+                let answer = jsonObject(
+                    try await client.execute(uri: "/api/v1/ask", method: .post, headers: Self.auth, body: ByteBuffer(bytes: body))
+                )
+                #expect(answer["decision"] as? String == expected, "\(question)")
+            }
+            // The live conversation hands the same message over, with the lexicon's reason.
+            try await client.post(try TestWeCom.fixture.text(from: "lisi", questions[0], msgID: 61001))
+            #expect(
+                await databaseEventually(
+                    dataURL, "SELECT reasons FROM unanswered_question WHERE user_id = 'lisi'", is: "requested_human"))
+            #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
         }
     }
 }

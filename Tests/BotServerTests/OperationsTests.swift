@@ -1,4 +1,5 @@
 import Categories
+import Escalation
 import FakeWeCom
 import Foundation
 import Hummingbird
@@ -59,7 +60,7 @@ struct OperationsTests {
         #expect(fromFile.port == 9000)
         #expect(fromFile.bot.matching.answerPrecision == 0.8)
         #expect(fromFile.bot.replies.greeting == "您好呀")
-        #expect(fromFile.bot.replies.thanks == BotSettings.Replies().thanks)
+        #expect(fromFile.bot.replies.thanks == BotReplies().thanks)
         let fromEnvironment = try AppConfiguration.load(environment: ["STOREDESK_CONFIG": config.path, "STOREDESK_PORT": "8181"])
         #expect(fromEnvironment.port == 8181)
         #expect(throws: ConfigurationError.self) {

@@ -112,7 +112,7 @@ func databaseValue<T: DatabaseValueConvertible & Sendable>(_ data: URL, _ sql: S
 
 /// Stores a message in the inbox as the callback would, with no server running to process it.
 func acceptIntoInbox(_ data: URL, key: String, user: String, xml: String) async throws -> Bool {
-    let store = DatabaseMessageStore(database: try AppDatabase.open(in: data))
+    let store = DatabaseInboxStore(database: try AppDatabase.open(in: data).writer)
     return try await store.accept(dedupeKey: key, userID: user, xml: xml, receivedAt: Date())
 }
 

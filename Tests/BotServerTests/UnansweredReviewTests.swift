@@ -34,7 +34,7 @@ struct UnansweredReviewTests {
             let listed = try await get(client, "/api/v1/unanswered")
             let questions = try #require(listed["questions"] as? [[String: Any]])
             #expect(questions.map { $0["text"] as? String } == ["仓库的叉车坏了谁来修", "转人工"])
-            #expect(questions.first?["reasons"] as? [String] == ["low_confidence"])
+            #expect(questions.first?["reasons"] as? [String] == ["not_covered"])
             #expect(questions.first?["user"] as? String == "wangwu")
             #expect((listed["counts"] as? [String: Int])?["open"] == 2)
             let declined = try #require(questions.first?["id"] as? Int)

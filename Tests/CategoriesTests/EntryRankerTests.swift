@@ -123,8 +123,8 @@ struct EntryRankerTests {
         let entry = Self.knowledgeBase.entries[42]
         let understanding = engine.understand("麻烦问下" + entry.question + "呀")
         #expect(understanding.candidates.first?.entry.id == entry.id)
-        #expect(understanding.decision == .answer)
-        #expect(engine.understand("今天天气怎么样").decision != .answer)
+        #expect(understanding.suggestion == .answer)
+        #expect(engine.understand("今天天气怎么样").suggestion != .answer)
     }
 
     @Test("An entry added twice by mistake does not make the bot stop answering")
@@ -136,6 +136,6 @@ struct EntryRankerTests {
         entries.append(copy)
         let engine = QuestionEngine(knowledgeBase: try KnowledgeBase(categories: seed.categories, entries: entries))
         #expect(engine.calibration.answerThreshold < 1)
-        #expect(engine.understand(seed.entries[5].question).decision == .answer)
+        #expect(engine.understand(seed.entries[5].question).suggestion == .answer)
     }
 }

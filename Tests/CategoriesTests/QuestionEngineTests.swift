@@ -23,7 +23,7 @@ struct QuestionEngineTests {
         for entry in Self.seed.entries {
             let understanding = Self.engine.understand(entry.question)
             #expect(understanding.candidates.first?.entry.id == entry.id, "\(entry.question)")
-            #expect(understanding.decision == .answer, "\(entry.question)")
+            #expect(understanding.suggestion == .answer, "\(entry.question)")
         }
     }
 
@@ -43,33 +43,32 @@ struct QuestionEngineTests {
     func realTyping(text: String, expected: String) {
         let understanding = Self.engine.understand(text)
         #expect(understanding.candidates.first?.entry.id.rawValue == expected)
-        #expect(understanding.decision != .answer || understanding.candidates.first?.entry.id.rawValue == expected)
+        #expect(understanding.suggestion != .answer || understanding.candidates.first?.entry.id.rawValue == expected)
     }
 
     @Test(
         "Off-topic lines and chit-chat are never answered with an entry",
         arguments: ["明天北京会下雨吗", "给我讲个笑话", "周杰伦的新歌叫什么", "今天股市怎么样"])
     func offTopic(text: String) {
-        #expect(Self.engine.understand(text).decision != .answer)
+        #expect(Self.engine.understand(text).suggestion != .answer)
     }
 
     @Test("Greetings, thanks and acknowledgements are small talk with no category", arguments: ["你好", "谢谢啦", "好的收到", "👍"])
     func smalltalk(text: String) {
         let understanding = Self.engine.understand(text)
-        #expect(understanding.decision == .smalltalk)
+        #expect(understanding.suggestion == .smalltalk)
         #expect(understanding.category == nil)
-        #expect(understanding.reasons == ["smalltalk"])
+        #expect(understanding.signals.isEmpty)
     }
 
-    @Test("A request for a person, a complaint, urgency or a regional matter escalates whatever the match, keeping the category")
-    func signalsEscalate() {
+    @Test("A request for a person, a complaint, urgency or a regional matter is reported beside the match, keeping the category")
+    func signalsReported() {
         let human = Self.engine.understand("调拨单在哪查，转人工")
-        #expect(human.decision == .escalate)
-        #expect(human.reasons == ["requested_human"])
+        #expect(human.signals == [.requestedHuman])
         #expect(human.category == "logistics")
-        #expect(Self.engine.understand("收银机冒烟了，紧急").reasons.contains("urgent"))
-        #expect(Self.engine.understand("华东区的促销活动什么时候开始").reasons == ["regional"])
-        #expect(Self.engine.understand("什么破系统，ERP又卡死了").reasons.contains("complaint"))
+        #expect(Self.engine.understand("收银机冒烟了，紧急").signals.contains(.urgent))
+        #expect(Self.engine.understand("华东区的促销活动什么时候开始").signals == [.regional])
+        #expect(Self.engine.understand("什么破系统，ERP又卡死了").signals.contains(.complaint))
     }
 
     @Test("Scores and confidence are in [0, 1]; at most five candidates, best first")
@@ -111,9 +110,9 @@ struct QuestionEngineTests {
             ])
         let understanding = QuestionEngine(knowledgeBase: drafts).understand("草稿问题怎么处理")
         #expect(understanding.candidates.isEmpty)
-        #expect(understanding.decision != .answer)
+        #expect(understanding.suggestion != .answer)
         let empty = try KnowledgeBase(categories: [category], entries: [])
-        #expect(QuestionEngine(knowledgeBase: empty).understand("调拨单在哪查").decision != .answer)
+        #expect(QuestionEngine(knowledgeBase: empty).understand("调拨单在哪查").suggestion != .answer)
     }
 }
 
@@ -123,7 +122,7 @@ extension QuestionEngineTests {
         arguments: ["扫码", "积分", "排班", "解款"])
     func shortKnownTerms(term: String) {
         let understanding = Self.engine.understand(term)
-        #expect(understanding.decision == .suggest)
+        #expect(understanding.suggestion == .suggest)
         #expect(understanding.candidates.count >= 3)
     }
 
@@ -148,11 +147,11 @@ extension QuestionEngineTests {
         let text = "员工工服怎么申请"
         let understanding = Self.engine.understand(text)
         #expect(understanding.confidence < 0.5)
-        #expect(understanding.decision != .answer)
+        #expect(understanding.suggestion != .answer)
         // Without the floor the cumulative-precision threshold alone would have answered it.
         var policy = MatchingPolicy()
         policy.minimumAnswerConfidence = 0
         let guessing = QuestionEngine(knowledgeBase: Self.seed, policy: policy)
-        #expect(guessing.understand(text).decision == .answer)
+        #expect(guessing.understand(text).suggestion == .answer)
     }
 }

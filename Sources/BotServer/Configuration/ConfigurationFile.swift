@@ -1,4 +1,5 @@
 import Categories
+import Escalation
 import Foundation
 import Yams
 
@@ -17,7 +18,7 @@ struct ConfigurationFile: Decodable {
         var cards: Bool?
         /// Phrases added to the built-in signal lexicon.
         var signals: SignalLexicon?
-        var replies: BotSettings.Replies?
+        var replies: BotReplies?
     }
     struct Outbox: Decodable {
         var initialBackoffSeconds: Double?

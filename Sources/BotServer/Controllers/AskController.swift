@@ -1,12 +1,15 @@
 import Categories
+import Escalation
 import Foundation
 import Hummingbird
 
 /// `POST /api/v1/ask`: what the bot would decide and reply for this first message of a conversation,
 /// hand-over rules included. A dry run: nothing is stored or sent.
 struct AskController<Context: RequestContext> {
-    let conversation: ConversationEngine
+    let knowledge: LiveKnowledge
+    let reducer: ConversationReducer
     let directory: DirectoryCache
+    let clock: any WallClock
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.post("ask", use: ask)
@@ -38,13 +41,21 @@ struct AskController<Context: RequestContext> {
         guard let body = try? await request.decode(as: AskRequest.self, context: context) else {
             throw APIError(.badRequest, "the body must be {\"text\": \"...\", \"user\": \"userid\"?}")
         }
-        let understanding = conversation.knowledge.engine.understand(body.text)
         let place = if let user = body.user { await directory.place(of: user) } else { AssociatePlace?.none }
+        // The live conversation's own step, on a new conversation, with nothing stored or sent.
+        let step = reducer.reduce(
+            .text(body.text), state: ConversationState(), knowledge: knowledge.engine,
+            context: .init(messageKey: "ask", region: place?.region, newChoiceID: "ask"), now: clock.now())
+        guard let logged = step.loggedQuestion else {
+            throw APIError(.internalServerError, "the bot did not take this text as a question")
+        }
+        let assessment = logged.assessment
+        // The reply as a channel without cards shows it.
+        let reply = step.replies.map { WeComReplyRenderer(cards: false).text($0) }.joined(separator: "\n")
         return AskResponse(
-            decision: understanding.decision.rawValue, category: understanding.category?.rawValue,
-            top: understanding.candidates.map { .init(id: $0.entry.id.rawValue, question: $0.entry.question, score: $0.score) },
-            confidence: understanding.confidence,
-            reply: conversation.reply(to: understanding, text: body.text, region: place?.region),
-            reasons: understanding.reasons, store: place?.store, region: place?.region)
+            decision: assessment.decision.rawValue, category: assessment.category?.rawValue,
+            top: assessment.candidates.map { .init(id: $0.entry.id.rawValue, question: $0.entry.question, score: $0.score) },
+            confidence: assessment.confidence, reply: reply, reasons: assessment.reasons.map(\.rawValue), store: place?.store,
+            region: place?.region)
     }
 }

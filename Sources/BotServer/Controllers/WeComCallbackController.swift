@@ -1,3 +1,4 @@
+import Escalation
 import Foundation
 import Hummingbird
 import Logging
@@ -18,7 +19,7 @@ struct WeComCallbackController<Context: RequestContext> {
     static var maxBodyBytes: Int { 64 * 1024 }
 
     let channel: Channel
-    let store: any MessageStore
+    let inbox: any InboxStore
     let processor: InboxProcessor
     let metrics: ServerMetrics
     /// What a clicked button of the bot's cards turns into.
@@ -73,7 +74,7 @@ struct WeComCallbackController<Context: RequestContext> {
             let xml = try crypto.decryptMessage(
                 encrypted: envelope.encrypted, msgSignature: signature, timestamp: timestamp, nonce: nonce)
             message = try CallbackMessage(xml: xml)
-            let inserted = try await store.accept(
+            let inserted = try await inbox.accept(
                 dedupeKey: message.dedupeKey, userID: message.fromUser, xml: xml, receivedAt: Date())
             let metadata: Logger.Metadata = ["key": "\(message.dedupeKey)", "user": "\(message.fromUser)"]
             if inserted {
@@ -89,7 +90,7 @@ struct WeComCallbackController<Context: RequestContext> {
         } catch let error as WeComDecodingError {
             throw rejection(error, context)
         }
-        if case .templateCardEvent(let event) = message.content, CardAction(key: event.eventKey) != nil {
+        if case .templateCardEvent(let event) = message.content, ChoiceAction(cardKey: event.eventKey) != nil {
             return try updateButton(for: message, crypto: crypto, timestamp: timestamp, nonce: nonce)
         }
         return Response(status: .ok)

@@ -60,7 +60,7 @@ struct AppDatabase: Sendable {
         }
         CategoriesSchema.registerMigrations(in: &migrator)
         migrator.registerMigration("server.v2.conversation") { db in
-            try db.create(table: ConversationState.databaseTableName) { table in
+            try db.create(table: "conversation_state") { table in
                 table.primaryKey("user_id", .text)
                 table.column("suggestions", .text).notNull().defaults(to: "[]")
                 table.column("suggested_at", .datetime)
@@ -84,7 +84,7 @@ struct AppDatabase: Sendable {
             }
         }
         migrator.registerMigration("server.v3.conversation-choices") { db in
-            try db.alter(table: ConversationState.databaseTableName) { table in
+            try db.alter(table: "conversation_state") { table in
                 table.add(column: "pending_question", .text)
                 table.add(column: "category_choices", .text).notNull().defaults(to: "[]")
                 table.add(column: "category_choices_at", .datetime)
@@ -99,6 +99,13 @@ struct AppDatabase: Sendable {
                 table.column("region", .text)
                 table.column("fetched_at", .datetime).notNull()
             }
+        }
+        EscalationSchema.registerMigrations(in: &migrator)
+        migrator.registerMigration("server.v5.conversation-moved") { db in
+            // The conversation state is Escalation's `conversation` table now. What the old table held
+            // (open lists, at most 30 minutes old, and when the welcome was last sent) is not carried over:
+            // at worst an associate is welcomed once more.
+            try db.drop(table: "conversation_state")
         }
         return migrator
     }

@@ -5,7 +5,7 @@ import GRDB
 struct InboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "inbox"
 
-    enum Status: String, Codable, Sendable {
+    enum Status: String, Codable, Sendable, DatabaseValueConvertible {
         /// Accepted, not yet handled.
         case pending
         /// Handled: its replies are in the outbox.

@@ -1,3 +1,5 @@
+import Categories
+import Escalation
 import Foundation
 import GRDB
 
@@ -36,5 +38,18 @@ struct QuestionLogRecord: Sendable, Equatable, Codable, FetchableRecord, Mutable
         case entryID = "entry_id"
         case candidateIDs = "candidate_ids"
         case createdAt = "created_at"
+    }
+}
+
+extension QuestionLogRecord {
+    /// The row for a question the conversation logged.
+    init(userID: String, messageKey: String, logged: LoggedQuestion, at now: Date) {
+        let assessment = logged.assessment
+        self.init(
+            userID: userID, messageKey: messageKey, text: logged.text, decision: logged.kind,
+            category: assessment.category?.rawValue, entryID: logged.answered?.rawValue,
+            candidateIDs: assessment.candidates.map(\.entry.id.rawValue).joined(separator: ","),
+            confidence: assessment.confidence, reasons: assessment.reasons.map(\.rawValue).joined(separator: ","),
+            createdAt: now)
     }
 }

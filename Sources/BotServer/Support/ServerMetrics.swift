@@ -1,3 +1,4 @@
+import Escalation
 import Prometheus
 
 /// The server's own counters, exposed at `/metrics` in Prometheus text format.
@@ -21,8 +22,8 @@ struct ServerMetrics: Sendable {
     /// From accepting a callback to having its replies queued for sending.
     let handlingTime: DurationHistogram
 
-    static let decisions = ["answer", "suggest", "clarify", "smalltalk", "escalate"]
-    static let followUpActions = ConversationEngine.FollowUp.allCases.map(\.rawValue)
+    static let decisions = Decision.allCases.map(\.rawValue)
+    static let followUpActions = LoggedQuestion.FollowUp.allCases.map(\.rawValue)
 
     init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry

@@ -1,4 +1,5 @@
 import Categories
+import Escalation
 import Foundation
 import Logging
 import Prometheus
@@ -10,8 +11,12 @@ import WeComAdapter
 ///
 /// At start it picks up every message accepted but not yet handled (after a crash or restart).
 final class InboxProcessor: Service, Sendable {
-    private let store: any MessageStore
-    private let engine: ConversationEngine
+    private let store: any InboxStore
+    private let transaction: MessageTransaction
+    private let knowledge: LiveKnowledge
+    private let reducer: ConversationReducer
+    private let renderer: WeComReplyRenderer
+    private let clock: any WallClock
     private let directory: DirectoryCache
     private let outboxSignal: WorkSignal
     private let metrics: ServerMetrics
@@ -23,12 +28,16 @@ final class InboxProcessor: Service, Sendable {
     private let maxAttempts = 5
 
     init(
-        store: any MessageStore, engine: ConversationEngine, directory: DirectoryCache, outboxSignal: WorkSignal,
-        metrics: ServerMetrics, logger: Logger
+        transaction: MessageTransaction, knowledge: LiveKnowledge, settings: BotSettings, directory: DirectoryCache,
+        outboxSignal: WorkSignal, clock: any WallClock, metrics: ServerMetrics, logger: Logger
     ) {
         self.metrics = metrics
-        self.store = store
-        self.engine = engine
+        self.store = transaction.inbox
+        self.transaction = transaction
+        self.knowledge = knowledge
+        self.reducer = settings.reducer
+        self.renderer = WeComReplyRenderer(cards: settings.cards)
+        self.clock = clock
         self.directory = directory
         self.outboxSignal = outboxSignal
         self.logger = logger
@@ -83,33 +92,39 @@ final class InboxProcessor: Service, Sendable {
         let metadata: Logger.Metadata = ["inbox": "\(id)", "key": "\(record.dedupeKey)", "user": "\(record.userID)"]
         do {
             let message = try CallbackMessage(xml: record.xml)
-            let now = Date()
-            let state = try await store.conversationState(of: message.fromUser)
-            let hot = message.content == .enterAgent ? try await hotQuestions(now: now) : []
-            // Only a question or a pick can get an answer, which may differ by region.
-            let region = message.content.mayGetAnAnswer ? await directory.place(of: message.fromUser)?.region : nil
-            let outcome = engine.respond(
-                to: message, messageKey: record.dedupeKey, state: state, hotQuestions: hot, region: region, now: now)
-            let replies = outcome.replies.flatMap { body -> [OutgoingMessage] in
-                guard case .text(let text) = body else { return [OutgoingMessage(toUsers: [message.fromUser], body: body)] }
-                return TextSplitter.split(text, maxBytes: OutgoingMessage.maxTextBytes).map {
-                    OutgoingMessage.text($0, to: message.fromUser)
-                }
+            let now = clock.now()
+            // One snapshot of the knowledge for the whole message: an edit meanwhile cannot mix versions.
+            let snapshot = knowledge.engine
+            let state = try await transaction.conversationState(of: message.fromUser)
+            var step = ConversationReducer.Step(state: state, effects: [])
+            if let input = ConversationInput(message) {
+                let hot = input == .opened ? try await hotQuestions(in: snapshot, now: now) : []
+                // Only a question or a pick can get an answer, which may differ by region.
+                let region = input.mayGetAnAnswer ? await directory.place(of: message.fromUser, now: now)?.region : nil
+                step = reducer.reduce(
+                    input, state: state, knowledge: snapshot,
+                    context: .init(
+                        messageKey: record.dedupeKey, region: region, hotQuestions: hot, newChoiceID: ChoiceAction.newCardID()),
+                    now: now)
             }
-            try await store.complete(id, replies: replies, conversation: outcome, now: now)
-            if let decision = outcome.log?.decision {
-                (metrics.questions[decision] ?? metrics.followUps[decision])?.increment()
+            let replies = renderer.messages(step.replies, to: message.fromUser)
+            try await transaction.complete(
+                id, messageKey: record.dedupeKey, of: message.fromUser, step: step, replies: replies, now: now)
+            let logged = step.loggedQuestion
+            let reasons = logged?.assessment.reasons.map { $0.rawValue }.joined(separator: ",") ?? ""
+            if let logged {
+                (metrics.questions[logged.kind] ?? metrics.followUps[logged.kind])?.increment()
             }
-            if let feedback = outcome.feedback {
-                (feedback.helpful ? metrics.feedbackHelpful : metrics.feedbackUnhelpful).increment()
+            for case .feedback(_, let helpful) in step.effects {
+                (helpful ? metrics.feedbackHelpful : metrics.feedbackUnhelpful).increment()
             }
-            metrics.handlingTime.record(.seconds(max(0, Date().timeIntervalSince(record.receivedAt))))
+            metrics.handlingTime.record(.seconds(max(0, clock.now().timeIntervalSince(record.receivedAt))))
             logger.info(
                 "Handled message",
                 metadata: metadata.merging(
                     [
-                        "replies": "\(replies.count)", "decision": "\(outcome.log?.decision ?? "-")",
-                        "reasons": "\(outcome.log?.reasons ?? "")",
+                        "replies": "\(replies.count)", "decision": "\(logged?.kind ?? "-")",
+                        "reasons": "\(reasons)",
                     ]) { $1 })
             if !replies.isEmpty { await outboxSignal.notify() }
         } catch {
@@ -125,10 +140,9 @@ final class InboxProcessor: Service, Sendable {
     }
 
     /// The most answered entries of the last 30 days, topped up with each category's first entry.
-    private func hotQuestions(now: Date) async throws -> [KnowledgeEntryID] {
-        let asked = try await store.mostAnsweredEntries(since: now.addingTimeInterval(-30 * 86400), limit: 3)
-            .map(KnowledgeEntryID.init(rawValue:))
-        let knowledgeBase = engine.knowledge.engine.knowledgeBase
+    private func hotQuestions(in knowledge: QuestionEngine, now: Date) async throws -> [KnowledgeEntryID] {
+        let asked = try await transaction.questionLog.mostAnsweredEntries(since: now.addingTimeInterval(-30 * 86400), limit: 3)
+        let knowledgeBase = knowledge.knowledgeBase
         let firsts = knowledgeBase.categories.filter(\.isActive).compactMap { category in
             knowledgeBase.publishedEntries.first { $0.category == category.id }?.id
         }
@@ -157,16 +171,6 @@ final class InboxProcessor: Service, Sendable {
             if rerun.remove(user) != nil { return .again }
             running.remove(user)
             return .done
-        }
-    }
-}
-
-extension CallbackMessage.Content {
-    /// Whether handling it may answer from the knowledge base (a text, or a tap on a card).
-    fileprivate var mayGetAnAnswer: Bool {
-        switch self {
-        case .text, .templateCardEvent: true
-        default: false
         }
     }
 }

@@ -220,47 +220,43 @@ public struct QuestionEngine: Sendable {
         return ranker.closest(to: text, inCategory: index, limit: limit).map { entries[$0] }
     }
 
-    /// What the bot makes of `text` as the first message of a conversation.
+    /// What the knowledge base makes of `text` as the first message of a conversation: the signals in
+    /// its wording, and what the match alone suggests (the hand-over policy decides).
     public func understand(_ text: String) -> Understanding {
         let scored = ranker.score(text)
         let features = scored.features
         let probability = scored.top.isEmpty ? 0 : confidence.probability(features)
         let candidates = Self.candidates(scored, entries: entries)
         let topCategory = scored.top.first.map { categoryIDs[entryCategory[$0.entry]] }
-        func result(_ decision: Understanding.Decision, _ reasons: [String], category: CategoryID? = topCategory) -> Understanding
-        {
+        let found = signals.signals(in: text).sorted()
+        func result(_ suggestion: Understanding.Suggestion, category: CategoryID? = topCategory) -> Understanding {
             Understanding(
-                decision: decision, category: category, candidates: candidates, confidence: probability, reasons: reasons)
+                suggestion: suggestion, signals: found, category: category, candidates: candidates, confidence: probability)
         }
 
-        let found = signals.signals(in: text)
-        if !found.isEmpty {
-            return result(.escalate, found.sorted().map(\.rawValue))
-        }
         if signals.isSmalltalk(text) || TextNormalizer.normalize(text).isEmpty {
-            return result(.smalltalk, ["smalltalk"], category: nil)
+            return result(.smalltalk, category: found.isEmpty ? nil : topCategory)
         }
         guard let top = scored.top.first?.entry else {
-            return result(.escalate, ["low_confidence"], category: nil)
+            return result(.notCovered, category: nil)
         }
         let threshold = max(
             answerThresholds[entryCategory[top]] ?? calibration.answerThreshold, policy.minimumAnswerConfidence)
         if probability >= threshold, features.tokenCount >= policy.minimumAnswerTokens {
-            return result(.answer, [])
+            return result(.answer)
         }
         if features.topScore >= calibration.suggestThreshold {
-            return result(.suggest, ["low_confidence"])
+            return result(.suggest)
         }
         // A short term of the knowledge base itself (报修) is shop talk, however weak the match: offer the closest.
         if features.isKnownTerm, (2...policy.clarifyMaxTokens).contains(features.tokenCount) {
-            return result(.suggest, ["low_confidence"])
+            return result(.suggest)
         }
         if features.bestCategorySimilarity >= calibration.domainThreshold {
-            return features.tokenCount <= policy.clarifyMaxTokens
-                ? result(.clarify, ["short_question"]) : result(.escalate, ["low_confidence"])
+            return features.tokenCount <= policy.clarifyMaxTokens ? result(.clarify) : result(.notCovered)
         }
         // Off-topic as far as the knowledge base can tell; the classifier's category still says where it would go.
-        return result(.smalltalk, ["out_of_scope"])
+        return result(.outOfScope)
     }
 
     /// The top 5, each with its share of their fused scores' softmax. (Shared among the five shown:

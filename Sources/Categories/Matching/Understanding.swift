@@ -1,17 +1,23 @@
-/// What the bot makes of a question: its decision, the category, the closest entries, a calibrated
-/// confidence and the reasons.
+/// What the knowledge base makes of a question: the hand-over signals in its wording, the category,
+/// the closest entries with a calibrated confidence, and what the match alone suggests doing.
+///
+/// It reports; it never decides a hand-over. `Escalation`'s hand-over policy turns it into the bot's
+/// decision.
 public struct Understanding: Sendable, Equatable {
-    public enum Decision: String, Sendable, Codable, CaseIterable {
-        /// Reply with the top entry's answer.
+    /// What the match alone suggests, before any hand-over rule.
+    public enum Suggestion: String, Sendable, Codable, CaseIterable {
+        /// The top entry answers it with enough confidence.
         case answer
         /// Offer the top 3 to pick from.
         case suggest
-        /// Ask the associate to say more (which category, what exactly).
+        /// A short question in the knowledge base's domain that fits no entry: ask which category.
         case clarify
-        /// A greeting, thanks, acknowledgement, or something off-topic: a short polite reply.
+        /// A greeting, thanks or acknowledgement.
         case smalltalk
-        /// A person takes it over.
-        case escalate
+        /// Off-topic: nothing the knowledge base is about.
+        case outOfScope = "out_of_scope"
+        /// In the knowledge base's domain, but no entry covers it.
+        case notCovered = "not_covered"
     }
 
     /// An entry and its share of the match, in [0, 1].
@@ -25,24 +31,24 @@ public struct Understanding: Sendable, Equatable {
         }
     }
 
-    public var decision: Decision
+    public var suggestion: Suggestion
+    /// Hand-over signals in the wording (a request for a person, a complaint …), in `QuestionSignal` order.
+    public var signals: [QuestionSignal]
     /// The category the question belongs to (also when no entry answers it), nil when none fits.
     public var category: CategoryID?
     /// Up to 5 entries, best first.
     public var candidates: [Candidate]
     /// P(the top entry is right), calibrated on the knowledge base.
     public var confidence: Double
-    /// Codes: requested_human, complaint, urgent, regional, low_confidence, out_of_scope, smalltalk,
-    /// short_question, suggestions_declined.
-    public var reasons: [String]
 
     public init(
-        decision: Decision, category: CategoryID?, candidates: [Candidate] = [], confidence: Double = 0, reasons: [String]
+        suggestion: Suggestion, signals: [QuestionSignal] = [], category: CategoryID?, candidates: [Candidate] = [],
+        confidence: Double = 0
     ) {
-        self.decision = decision
+        self.suggestion = suggestion
+        self.signals = signals
         self.category = category
         self.candidates = candidates
         self.confidence = confidence
-        self.reasons = reasons
     }
 }

@@ -38,15 +38,19 @@ public struct UnansweredQuestion: Sendable, Equatable, Codable, FetchableRecord,
         case dismissed
     }
 
-    public init(userID: String, text: String, understanding: Understanding, messageKey: String, createdAt: Date) {
+    /// - Parameter reasons: the hand-over policy's reason codes.
+    public init(
+        userID: String, text: String, candidates: [KnowledgeEntryID], confidence: Double, category: CategoryID?,
+        reasons: [String], messageKey: String, createdAt: Date
+    ) {
         self.userID = userID
         self.text = text
-        self.candidateIDs = understanding.candidates.map(\.entry.id.rawValue).joined(separator: ",")
-        self.bestScore = understanding.confidence
+        self.candidateIDs = candidates.map(\.rawValue).joined(separator: ",")
+        self.bestScore = confidence
         self.messageKey = messageKey
         self.createdAt = createdAt
-        self.reasons = understanding.reasons.joined(separator: ",")
-        self.category = understanding.category?.rawValue
+        self.reasons = reasons.joined(separator: ",")
+        self.category = category?.rawValue
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

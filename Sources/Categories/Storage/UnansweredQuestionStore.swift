@@ -4,6 +4,9 @@ import GRDB
 /// The questions the bot handed over, for admins to review: add one to an entry as a phrasing (the
 /// bot answers it from then on) or dismiss it.
 public protocol UnansweredQuestionStore: Sendable {
+    /// Keeps a handed-over question, inside the caller's transaction; a second one for the same
+    /// message is ignored.
+    func record(_ question: UnansweredQuestion, in db: Database) throws
     /// Newest first; `before` pages (an id from the previous page).
     func questions(_ filter: UnansweredQuestionFilter) async throws -> [UnansweredQuestion]
     func question(id: Int64) async throws -> UnansweredQuestion?
@@ -46,6 +49,11 @@ public struct DatabaseUnansweredQuestionStore: UnansweredQuestionStore {
 
     public init(database: any DatabaseWriter) {
         self.database = database
+    }
+
+    public func record(_ question: UnansweredQuestion, in db: Database) throws {
+        var question = question
+        try question.insert(db, onConflict: .ignore)
     }
 
     public func questions(_ filter: UnansweredQuestionFilter) async throws -> [UnansweredQuestion] {

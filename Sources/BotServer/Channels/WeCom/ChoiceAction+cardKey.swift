@@ -1,17 +1,11 @@
 import Categories
+import Escalation
 import Foundation
 
-/// What a button on one of the bot's cards does. WeCom returns the button's `key` as the click's
-/// `EventKey`, so the key carries everything needed, also when the click comes long after the card.
-enum CardAction: Equatable, Sendable {
-    /// Show this entry's answer (a suggestion or a hot question).
-    case pick(KnowledgeEntryID)
-    /// The pending question is about this category (the answer to a clarify).
-    case category(CategoryID)
-    /// None of the suggestions fits: hand the question over.
-    case noneOfThese
-
-    var key: String {
+/// A choice as a WeCom card button's `key`. WeCom returns it as the click's `EventKey`, so the key
+/// carries everything needed, also when the click comes long after the card.
+extension ChoiceAction {
+    var cardKey: String {
         switch self {
         case .pick(let entry): "pick:\(entry.rawValue)"
         case .category(let category): "category:\(category.rawValue)"
@@ -20,7 +14,7 @@ enum CardAction: Equatable, Sendable {
     }
 
     /// The action of a button key, nil for keys that are not the bot's.
-    init?(key: String) {
+    init?(cardKey key: String) {
         if key == "none" {
             self = .noneOfThese
             return
@@ -36,5 +30,5 @@ enum CardAction: Equatable, Sendable {
     }
 
     /// A fresh card `task_id`: unique per app, within WeCom's `[0-9A-Za-z_-@]`, at most 128 bytes.
-    static func newTaskID() -> String { "sd-" + UUID().uuidString.lowercased() }
+    static func newCardID() -> String { "sd-" + UUID().uuidString.lowercased() }
 }

@@ -1,0 +1,23 @@
+import Categories
+
+/// What an associate did, as any channel reports it.
+public enum ConversationInput: Sendable, Equatable {
+    /// A text message (trimmed by the reducer).
+    case text(String)
+    /// A message that is not text (image, voice, location …).
+    case nonText
+    /// The associate opened the app (WeCom's enter_agent).
+    case opened
+    /// A tap on one of the bot's choices; `choiceID` names the list it belonged to.
+    case chose(ChoiceAction, choiceID: String)
+}
+
+/// What a choice offered by the bot does when taken.
+public enum ChoiceAction: Sendable, Equatable {
+    /// Show this entry's answer (a suggestion or a hot question).
+    case pick(KnowledgeEntryID)
+    /// The pending question is about this category (the answer to a clarify).
+    case category(CategoryID)
+    /// None of the suggestions fits: hand the question over.
+    case noneOfThese
+}

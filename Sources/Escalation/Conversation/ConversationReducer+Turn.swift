@@ -1,0 +1,202 @@
+import Categories
+import Foundation
+
+extension ConversationReducer {
+    /// The handling of one message: the state as it changes and the effects collected.
+    struct Turn {
+        let reducer: ConversationReducer
+        var state: ConversationState
+        let knowledge: QuestionEngine
+        let context: Context
+        let now: Date
+        var effects: [ConversationEffect] = []
+
+        init(reducer: ConversationReducer, state: ConversationState, knowledge: QuestionEngine, context: Context, now: Date) {
+            self.reducer = reducer
+            self.state = state
+            self.knowledge = knowledge
+            self.context = context
+            self.now = now
+        }
+
+        private var replies: BotReplies { reducer.replies }
+
+        mutating func say(_ reply: Reply) { effects.append(.reply(reply)) }
+
+        // MARK: - Text
+
+        mutating func respond(toText text: String) {
+            let mode = state.mode(at: now)
+            if case .choosing(let choice) = mode {
+                // A number picks from the list just offered.
+                let offered = choice.entries
+                if let pick = SuggestionPick.parse(text, count: offered.count) {
+                    answer(offered[pick - 1], question: text)
+                    return
+                }
+                // A number (or a category's name) answers the category choice just offered.
+                let categories = choice.categories
+                if let question = choice.question, !categories.isEmpty,
+                    let chosen = SuggestionPick.parse(text, count: categories.count).map({ categories[$0 - 1] })
+                        ?? categoryNamed(text, among: categories)
+                {
+                    suggest(question, in: chosen)
+                    return
+                }
+                // "都不是" to the suggestions just offered for a question hands it over.
+                if let question = choice.question, !offered.isEmpty, NoneOfThese.matches(text) {
+                    decline(question, offered: offered)
+                    return
+                }
+            }
+            // 有用 / 没用 right after an answer is feedback on it.
+            if case .awaitingFeedback(let answered) = mode, let helpful = Feedback.parse(text) {
+                effects.append(.feedback(onMessage: answered.messageKey, helpful: helpful))
+                state.mode = .idle
+                say(.text(helpful ? replies.feedbackThanks : replies.feedbackSorry))
+                return
+            }
+
+            let assessment = reducer.policy.assess(text, with: knowledge)
+            say(
+                reducer.firstReply(
+                    to: assessment, text: text, region: context.region, choiceID: context.newChoiceID, knowledge: knowledge))
+            switch assessment.decision {
+            case .answer:
+                effects.append(
+                    .logQuestion(
+                        LoggedQuestion(text: text, assessment: assessment, answered: assessment.candidates.first?.entry.id)))
+                state.mode = .awaitingFeedback(AnsweredQuestion(messageKey: context.messageKey, answeredAt: now))
+            case .suggest:
+                effects.append(.logQuestion(LoggedQuestion(text: text, assessment: assessment)))
+                let entries = assessment.candidates.prefix(3).map(\.entry.id)
+                offer(.entries(Array(entries)), for: text)
+            case .clarify:
+                effects.append(.logQuestion(LoggedQuestion(text: text, assessment: assessment)))
+                offer(.categories(ConversationReducer.choosableCategories(knowledge).map(\.id)), for: text)
+            case .escalate:
+                effects.append(.logQuestion(LoggedQuestion(text: text, assessment: assessment)))
+                effects.append(.handOver(HandOver(question: text, assessment: assessment)))
+                state.mode = .idle
+            case .smalltalk:
+                // Small talk leaves an open list open.
+                effects.append(.logQuestion(LoggedQuestion(text: text, assessment: assessment)))
+            }
+        }
+
+        // MARK: - Choices
+
+        /// A tap on one of the bot's choices. Only the latest list's category and "都不是" choices act on
+        /// the pending question; an older list's would act on a question it was not about. An entry
+        /// choice always answers (it says which entry), but leaves a newer list open.
+        mutating func respond(to action: ChoiceAction, choiceID: String) {
+            let latest: OpenChoice? =
+                if case .choosing(let choice) = state.mode, choice.id == choiceID { choice } else { nil }
+            let open = state.openChoice(at: now)
+            switch action {
+            case .pick(let entry):
+                answer(entry, question: latest?.question ?? "", closingChoices: latest != nil)
+            case .category(let category):
+                guard let latest, let question = latest.question, open != nil, !latest.categories.isEmpty else {
+                    say(.text(replies.choiceExpired))
+                    return
+                }
+                suggest(question, in: category)
+            case .noneOfThese:
+                guard let latest, let question = latest.question, open != nil, !latest.entries.isEmpty else {
+                    say(.text(replies.choiceExpired))
+                    return
+                }
+                decline(question, offered: latest.entries)
+            }
+        }
+
+        /// The answer of an entry the associate picked from a list.
+        private mutating func answer(_ id: KnowledgeEntryID, question: String, closingChoices: Bool = true) {
+            guard let entry = knowledge.knowledgeBase.entry(id), entry.status == .published else {
+                say(.text(replies.choiceExpired))
+                return
+            }
+            say(.text(entry.answer(forRegion: context.region) + "\n\n" + replies.feedbackPrompt))
+            let assessment = Assessment(
+                decision: .answer, reasons: [],
+                understanding: Understanding(
+                    suggestion: .answer, category: entry.category, candidates: [.init(entry: entry, score: 1)], confidence: 1))
+            effects.append(.logQuestion(LoggedQuestion(text: question, assessment: assessment, followUp: .picked, answered: id)))
+            if closingChoices {
+                state.mode = .awaitingFeedback(AnsweredQuestion(messageKey: context.messageKey, answeredAt: now))
+            }
+        }
+
+        /// The associate said which category `question` is about: the closest entries of that category to
+        /// pick from, or, when it has none, a hand-over routed to that category.
+        private mutating func suggest(_ question: String, in category: CategoryID) {
+            let entries = knowledge.closestEntries(to: question, in: category)
+            guard !entries.isEmpty else {
+                handOver(question, reducer.policy.notCovered(in: category), as: .categoryChosen)
+                return
+            }
+            let name = knowledge.knowledgeBase.category(category)?.name ?? category.rawValue
+            let intro = replies.categorySuggestIntro.replacingOccurrences(of: "{category}", with: name)
+            say(.choices(reducer.suggestions(entries, intro: intro, id: context.newChoiceID)))
+            let assessment = Assessment(
+                decision: .suggest, reasons: [],
+                understanding: Understanding(
+                    suggestion: .suggest, category: category, candidates: entries.map { .init(entry: $0, score: 0) }))
+            effects.append(.logQuestion(LoggedQuestion(text: question, assessment: assessment, followUp: .categoryChosen)))
+            offer(.entries(entries.map(\.id)), for: question)
+        }
+
+        /// "都不是": the question goes to a person, routed by the category of the best suggestion.
+        private mutating func decline(_ question: String, offered: [KnowledgeEntryID]) {
+            let suggestions = offered.compactMap { knowledge.knowledgeBase.entry($0) }
+            handOver(question, reducer.policy.declined(question, suggestions: suggestions), as: .declined)
+        }
+
+        private mutating func handOver(_ question: String, _ assessment: Assessment, as followUp: LoggedQuestion.FollowUp) {
+            say(.text(reducer.handOverReply(assessment.reasons)))
+            effects.append(.logQuestion(LoggedQuestion(text: question, assessment: assessment, followUp: followUp)))
+            effects.append(.handOver(HandOver(question: question, assessment: assessment)))
+            state.mode = .idle
+        }
+
+        private mutating func offer(_ options: OpenChoice.Options, for question: String?, id: String? = nil) {
+            state.mode = .choosing(
+                OpenChoice(options: options, question: question, id: id ?? context.newChoiceID, offeredAt: now))
+        }
+
+        /// A category named by the reply (订单, 物流问题 …).
+        private func categoryNamed(_ text: String, among choices: [CategoryID]) -> CategoryID? {
+            let normal = TextNormalizer.normalize(text)
+            guard !normal.isEmpty else { return nil }
+            return knowledge.knowledgeBase.categories.filter { choices.contains($0.id) }.first { category in
+                let name = TextNormalizer.normalize(category.name)
+                return name == normal || name.replacingOccurrences(of: "问题", with: "") == normal
+            }?.id
+        }
+
+        // MARK: - Welcome
+
+        /// The welcome on opening the app: the categories and the most asked questions, numbered so that a
+        /// number picks one. At most once per `welcomeInterval`, since WeCom reports every opening.
+        mutating func welcome() {
+            if let last = state.welcomedAt, now.timeIntervalSince(last) < reducer.welcomeInterval { return }
+            // In the middle of a choice: a numbered welcome would take over its numbers; greet next time.
+            if let open = state.openChoice(at: now), open.question != nil || !open.categories.isEmpty { return }
+            let knowledgeBase = knowledge.knowledgeBase
+            let categories = ConversationReducer.choosableCategories(knowledge).map(\.name).joined(separator: "、")
+            let hot = context.hotQuestions.compactMap { knowledgeBase.entry($0) }.filter { $0.status == .published }.prefix(3)
+            say(
+                .welcome(
+                    Welcome(
+                        greeting: replies.welcome.replacingOccurrences(of: "{categories}", with: categories),
+                        hotQuestionsIntro: replies.hotQuestionsIntro, hotQuestions: hot.map(\.question),
+                        outro: replies.welcomeOutro)))
+            if !hot.isEmpty {
+                // Typed numbers pick them; no card carries them, so no list id.
+                state.mode = .choosing(OpenChoice(options: .entries(hot.map(\.id)), question: nil, id: nil, offeredAt: now))
+            }
+            state.welcomedAt = now
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Categories
+import Foundation
+
+/// What the bot remembers of one associate's conversation between messages.
+public struct ConversationState: Sendable, Equatable, Codable {
+    /// Who handles the conversation and what the next message is read as.
+    public enum Mode: Sendable, Equatable, Codable {
+        /// Nothing open: the next message is a new question.
+        case idle
+        /// A numbered list or a category choice is open.
+        case choosing(OpenChoice)
+        /// An answer was just given: "有用/没用" is feedback on it.
+        case awaitingFeedback(AnsweredQuestion)
+    }
+
+    public var mode: Mode
+    /// When the welcome was last sent (WeCom reports every opening of the app).
+    public var welcomedAt: Date?
+
+    public init(mode: Mode = .idle, welcomedAt: Date? = nil) {
+        self.mode = mode
+        self.welcomedAt = welcomedAt
+    }
+
+    /// How long a list or an answer stays something the next message can refer to.
+    public static let memory: TimeInterval = 30 * 60
+
+    /// The mode as the next message sees it: a list or an answer older than `memory` is forgotten.
+    public func mode(at now: Date) -> Mode {
+        switch mode {
+        case .idle: .idle
+        case .choosing(let choice): now.timeIntervalSince(choice.offeredAt) <= Self.memory ? mode : .idle
+        case .awaitingFeedback(let answer): now.timeIntervalSince(answer.answeredAt) <= Self.memory ? mode : .idle
+        }
+    }
+
+    /// The choice open at `now`, if any.
+    public func openChoice(at now: Date) -> OpenChoice? {
+        if case .choosing(let choice) = mode(at: now) { choice } else { nil }
+    }
+}
+
+/// A list the bot offered, which the next message may pick from.
+public struct OpenChoice: Sendable, Equatable, Codable {
+    public enum Options: Sendable, Equatable, Codable {
+        /// Entries, numbered from 1 (suggestions, or the welcome's hot questions).
+        case entries([KnowledgeEntryID])
+        /// Categories, numbered from 1 (a clarify).
+        case categories([CategoryID])
+    }
+
+    public var options: Options
+    /// The question behind the list (none for the welcome's hot questions).
+    public var question: String?
+    /// The id of the list as sent (a WeCom card's task_id): only its choice buttons act on `question`.
+    public var id: String?
+    public var offeredAt: Date
+
+    public init(options: Options, question: String?, id: String?, offeredAt: Date) {
+        self.options = options
+        self.question = question
+        self.id = id
+        self.offeredAt = offeredAt
+    }
+
+    public var entries: [KnowledgeEntryID] {
+        if case .entries(let entries) = options { entries } else { [] }
+    }
+
+    public var categories: [CategoryID] {
+        if case .categories(let categories) = options { categories } else { [] }
+    }
+}
+
+/// An answer the bot gave, which "有用/没用" may rate.
+public struct AnsweredQuestion: Sendable, Equatable, Codable {
+    /// The key of the message that was answered (its question-log row).
+    public var messageKey: String
+    public var answeredAt: Date
+
+    public init(messageKey: String, answeredAt: Date) {
+        self.messageKey = messageKey
+        self.answeredAt = answeredAt
+    }
+}

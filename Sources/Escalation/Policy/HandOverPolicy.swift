@@ -1,0 +1,51 @@
+import Categories
+
+/// The one place that decides whether a person takes a message over.
+///
+/// `Categories` reports what the wording signals and what the match suggests; this turns that into the
+/// bot's decision and its reasons. `POST /api/v1/ask`, `eval` and the live conversation all come
+/// through `assess`, so they cannot disagree.
+public struct HandOverPolicy: Sendable, Equatable {
+    public init() {}
+
+    /// The decision on a first message. A signal in the wording (a request for a person, a complaint,
+    /// urgency, a regional matter) hands over whatever the match; otherwise the match's suggestion
+    /// stands, and a question in the domain that no entry covers goes to a person.
+    public func assess(_ understanding: Understanding) -> Assessment {
+        if !understanding.signals.isEmpty {
+            return Assessment(
+                decision: .escalate, reasons: understanding.signals.map(ReasonCode.init).sorted(),
+                understanding: understanding)
+        }
+        let (decision, reasons): (Decision, [ReasonCode]) =
+            switch understanding.suggestion {
+            case .answer: (.answer, [])
+            case .suggest: (.suggest, [.lowConfidence])
+            case .clarify: (.clarify, [.shortQuestion])
+            case .smalltalk: (.smalltalk, [.smalltalk])
+            case .outOfScope: (.smalltalk, [.outOfScope])
+            case .notCovered: (.escalate, [.notCovered])
+            }
+        return Assessment(decision: decision, reasons: reasons, understanding: understanding)
+    }
+
+    /// The decision on `text` with the knowledge snapshot `knowledge`.
+    public func assess(_ text: String, with knowledge: QuestionEngine) -> Assessment {
+        assess(knowledge.understand(text))
+    }
+
+    /// The associate said none of the suggestions fits: a person takes the question, routed by the
+    /// category of the best suggestion.
+    public func declined(_ question: String, suggestions: [KnowledgeEntry]) -> Assessment {
+        Assessment(
+            decision: .escalate, reasons: [.suggestionsDeclined],
+            understanding: Understanding(suggestion: .notCovered, category: suggestions.first?.category))
+    }
+
+    /// The associate chose a category that has nothing for the question: a person takes it, routed there.
+    public func notCovered(in category: CategoryID) -> Assessment {
+        Assessment(
+            decision: .escalate, reasons: [.notCovered], understanding: Understanding(suggestion: .notCovered, category: category)
+        )
+    }
+}
