@@ -14,7 +14,8 @@ typealias AppRequestContext = BasicRequestContext
 ///
 /// `main` and the tests call this same function.
 func buildApplication(
-    _ configuration: AppConfiguration, httpClient: HTTPClient = .shared, logger baseLogger: Logger? = nil
+    _ configuration: AppConfiguration, httpClient: HTTPClient = .shared, engines: EngineBuilder = EngineBuilder(),
+    clock: any WallClock = SystemWallClock(), logger baseLogger: Logger? = nil
 ) async throws -> some ApplicationProtocol {
     var logger = baseLogger ?? Logger(label: "StoreDesk")
     logger.logLevel = configuration.logLevel
@@ -29,8 +30,7 @@ func buildApplication(
     logger.info(
         "Knowledge base loaded",
         metadata: ["categories": "\(knowledgeBase.categories.count)", "entries": "\(knowledgeBase.entries.count)"])
-    let knowledge = await LiveKnowledge(
-        knowledgeBase: knowledgeBase, policy: configuration.bot.matching, lexicon: configuration.bot.lexicon)
+    let knowledge = await LiveKnowledge(knowledgeBase: knowledgeBase, settings: configuration.bot, builder: engines)
     let calibration = knowledge.engine.calibration
     logger.info(
         "Question engine calibrated on the knowledge base",
@@ -38,12 +38,11 @@ func buildApplication(
             "heldOutTop1": "\(calibration.heldOutTop1)", "heldOutRecall3": "\(calibration.heldOutRecall3)",
             "answerThreshold": "\(calibration.answerThreshold)",
         ])
-    let clock = SystemWallClock()
     let store = DatabaseMessageStore(database: database)
     let transaction = MessageTransaction(database: database.writer)
     let metrics = ServerMetrics()
     let outboxSignal = WorkSignal()
-    var services: [any Service] = []
+    var services: [any Service] = [knowledge]
     var directoryLookup: (any DirectoryLookup)?
     let channel: WeComCallbackController<AppRequestContext>.Channel
     switch configuration.weCom {

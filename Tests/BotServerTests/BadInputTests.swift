@@ -14,7 +14,8 @@ struct BadInputTests {
 
     private func withServer(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let data = try TemporaryDirectory()
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: "http://127.0.0.1:9"))
+        let app = try await buildApplication(
+            TestConfiguration.make(data: data.url, apiBase: "http://127.0.0.1:9"), engines: TestConfiguration.engines)
         try await app.test(.router, test)
     }
 
@@ -111,7 +112,8 @@ struct BadInputTests {
     @Test("Without WeCom settings the server starts and the callback answers 503 saying so")
     func channelOff() async throws {
         let data = try TemporaryDirectory()
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: nil))
+        let app = try await buildApplication(
+            TestConfiguration.make(data: data.url, apiBase: nil), engines: TestConfiguration.engines)
         try await app.test(.router) { client in
             for method in [HTTPRequest.Method.get, .post] {
                 let response = try await client.execute(

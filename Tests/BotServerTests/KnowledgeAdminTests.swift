@@ -148,13 +148,15 @@ struct KnowledgeAdminTests {
     @Test("Imports persist across restarts, and the seed is not applied again")
     func persistence() async throws {
         let data = try TemporaryDirectory()
-        let first = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: nil))
+        let first = try await buildApplication(
+            TestConfiguration.make(data: data.url, apiBase: nil), engines: TestConfiguration.engines)
         try await first.test(.router) { client in
             let body = #"{"id":"only-1","category":"logistics","question":"调拨单在哪查","answer":"ERP 调拨单查询"}"#
             _ = try await client.execute(
                 uri: "/api/v1/knowledge/import?mode=replace", method: .post, headers: Self.auth, body: ByteBuffer(string: body))
         }
-        let second = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: nil))
+        let second = try await buildApplication(
+            TestConfiguration.make(data: data.url, apiBase: nil), engines: TestConfiguration.engines)
         try await second.test(.router) { client in
             let ids = try await exportedIDs(client)
             #expect(ids == ["only-1"])

@@ -13,7 +13,8 @@ struct OperationsTests {
     @Test("healthz, readyz and metrics answer; metrics count callbacks, decisions and handling time")
     func health() async throws {
         let data = try TemporaryDirectory()
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: "http://127.0.0.1:9"))
+        let app = try await buildApplication(
+            TestConfiguration.make(data: data.url, apiBase: "http://127.0.0.1:9"), engines: TestConfiguration.engines)
         try await app.test(.live) { client in
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             #expect(await eventually { (try? await client.execute(uri: "/readyz", method: .get).status) == .ok })
@@ -38,13 +39,13 @@ struct OperationsTests {
         let data = try TemporaryDirectory()
         var configuration = try TestConfiguration.make(data: data.url, apiBase: nil)
         configuration.adminToken = nil
-        _ = try await buildApplication(configuration)
+        _ = try await buildApplication(configuration, engines: TestConfiguration.engines)
         let file = data.url.appendingPathComponent("admin-token")
         let first = try String(contentsOf: file, encoding: .utf8)
         #expect(first.count == 64)
         let permissions = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
         #expect(permissions == 0o600)
-        _ = try await buildApplication(configuration)
+        _ = try await buildApplication(configuration, engines: TestConfiguration.engines)
         #expect(try String(contentsOf: file, encoding: .utf8) == first)
     }
 

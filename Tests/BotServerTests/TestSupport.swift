@@ -40,6 +40,10 @@ enum TestConfiguration {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Config")
 
+    /// One engine builder for every application the tests start, so that the seed knowledge base is
+    /// trained once per run rather than once per test.
+    static let engines = EngineBuilder()
+
     /// The seed entries, as shipped.
     static let seedEntries = try! KnowledgeBase.load(fromDirectory: seedConfig).entries
 
@@ -137,7 +141,7 @@ func withLiveServer(
         try await prepare(wecom, data.url)
         var configuration = try TestConfiguration.make(data: data.url, config: config(data.url), apiBase: wecom.baseURL)
         adjust(&configuration)
-        let app = try await buildApplication(configuration)
+        let app = try await buildApplication(configuration, engines: TestConfiguration.engines)
         let dataURL = data.url
         try await app.test(.live) { client in try await test(client, wecom, dataURL) }
     }
@@ -146,7 +150,7 @@ func withLiveServer(
 /// Runs `test` against the real server in process (no socket), WeCom channel off, fresh data folder.
 func withRouterServer(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
     let data = try TemporaryDirectory()
-    let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: nil))
+    let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: nil), engines: TestConfiguration.engines)
     try await app.test(.router, test)
 }
 

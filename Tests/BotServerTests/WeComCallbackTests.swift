@@ -16,7 +16,8 @@ struct WeComCallbackTests {
     @Test("URL verification answers the plain echostr, percent-decoded, with no newline")
     func urlVerification() async throws {
         let data = try TemporaryDirectory()
-        let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: "http://127.0.0.1:9"))
+        let app = try await buildApplication(
+            TestConfiguration.make(data: data.url, apiBase: "http://127.0.0.1:9"), engines: TestConfiguration.engines)
         try await app.test(.router) { client in
             // An echo string whose ciphertext has '+' and '/' gets percent-encoded on the wire.
             let query = try fixture.urlVerification(echo: "1616140317555161061")
@@ -113,7 +114,8 @@ struct WeComCallbackTests {
         let data = try TemporaryDirectory()
         let dataURL = data.url
         // First run: WeCom's API is unreachable, so the answer cannot leave.
-        let offline = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: "http://127.0.0.1:9"))
+        let offline = try await buildApplication(
+            TestConfiguration.make(data: data.url, apiBase: "http://127.0.0.1:9"), engines: TestConfiguration.engines)
         try await offline.test(.live) { client in
             let callback = try fixture.text(from: "zhangsan", "调拨单在哪查", msgID: 7001)
             let response = try await client.post(callback)
@@ -123,7 +125,8 @@ struct WeComCallbackTests {
         }
         // Second run on the same data folder, WeCom reachable: the stored answer goes out once.
         try await FakeWeComServer.with { wecom in
-            let online = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: wecom.baseURL))
+            let online = try await buildApplication(
+                TestConfiguration.make(data: data.url, apiBase: wecom.baseURL), engines: TestConfiguration.engines)
             try await online.test(.live) { _ in
                 #expect(await eventually { await wecom.state.texts(to: "zhangsan").count == 1 })
                 #expect(await wecom.state.texts(to: "zhangsan").first?.contains("调拨单查询") == true)

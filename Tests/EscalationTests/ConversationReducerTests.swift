@@ -75,7 +75,9 @@ struct ConversationReducerTests {
             Issue.record("not a text")
             return
         }
-        #expect(text.hasSuffix(Self.replies.feedbackPrompt))
+        #expect(text.hasSuffix("\n\n——\n这个回答对“调拨单在哪查”有帮助吗？回复“有用”或“没用”。"))
+        // Two questions answered by one entry get messages of their own.
+        #expect(step(.text("调拨单去哪里查")).replies != result.replies)
         #expect(result.loggedQuestion?.answered == "logistics-001")
         #expect(result.loggedQuestion?.text == "调拨单在哪查")
         #expect(result.state.mode == .awaitingFeedback(AnsweredQuestion(messageKey: "m9", answeredAt: Self.start)))

@@ -2,7 +2,10 @@
 /// category names, `{category}` in `categorySuggestIntro` the chosen category's.
 public struct BotReplies: Sendable, Codable, Equatable {
     public var nonText = "我目前只能看懂文字消息，请直接输入您的问题，例如“调拨单在哪查”。"
-    public var feedbackPrompt = "——\n这个回答有帮助吗？回复“有用”或“没用”。"
+    /// After an answer; `{question}` quotes what was asked, which also makes every answer's message its
+    /// own (WeCom's duplicate check, used when a send is retried after a crash, drops a message identical
+    /// to one sent to the same associate within half an hour).
+    public var feedbackPrompt = "——\n这个回答对“{question}”有帮助吗？回复“有用”或“没用”。"
     public var feedbackThanks = "谢谢反馈！有其他问题随时问我。"
     public var feedbackSorry = "抱歉没帮上忙。您可以换个说法再问，或回复“转人工”由总部同事处理。"
     public var suggestIntro = "您想问的是不是："

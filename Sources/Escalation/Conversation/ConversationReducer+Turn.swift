@@ -117,7 +117,8 @@ extension ConversationReducer {
                 say(.text(replies.choiceExpired))
                 return
             }
-            say(.text(entry.answer(forRegion: context.region) + "\n\n" + replies.feedbackPrompt))
+            // A pick quotes the entry's question: the number typed says nothing.
+            say(reducer.answerReply(entry.answer(forRegion: context.region), to: entry.question))
             let assessment = Assessment(
                 decision: .answer, reasons: [],
                 understanding: Understanding(

@@ -81,7 +81,7 @@ public struct ConversationReducer: Sendable {
     {
         switch assessment.decision {
         case .answer:
-            return .text((assessment.candidates.first?.entry.answer(forRegion: region) ?? "") + "\n\n" + replies.feedbackPrompt)
+            return answerReply(assessment.candidates.first?.entry.answer(forRegion: region) ?? "", to: text)
         case .suggest:
             return .choices(suggestions(assessment.candidates.prefix(3).map(\.entry), intro: replies.suggestIntro, id: choiceID))
         case .clarify:
@@ -92,6 +92,15 @@ public struct ConversationReducer: Sendable {
             return .text(handOverReply(assessment.reasons))
         }
     }
+
+    /// An entry's answer to `question`, followed by the feedback prompt that quotes the question.
+    func answerReply(_ answer: String, to question: String) -> Reply {
+        let quoted = question.count > Self.maxQuotedCharacters ? question.prefix(Self.maxQuotedCharacters) + "…" : question
+        return .text(answer + "\n\n" + replies.feedbackPrompt.replacingOccurrences(of: "{question}", with: quoted))
+    }
+
+    /// How much of a question the feedback prompt quotes.
+    static let maxQuotedCharacters = 30
 
     func handOverReply(_ reasons: [ReasonCode]) -> String {
         if reasons.contains(.urgent) { return replies.urgent }
