@@ -94,6 +94,9 @@ public final class FakeWeComServer: Sendable {
                 guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
                     return json(["errcode": 47001, "errmsg": "data format error"])
                 }
+                if let delay = await state.sendDelay(to: object["touser"] as? String) {
+                    try await Task.sleep(for: delay)
+                }
                 return json(await state.acceptSend(path: fullPath, json: sendable(object)))
             }
         }

@@ -6,7 +6,9 @@ import WeComAdapter
 
 /// Something that delivers an outgoing message: the WeCom API client in production.
 protocol MessageSender: Sendable {
-    func send(_ message: OutgoingMessage) async throws(WeComAPIError) -> MessageSendResult
+    /// Sends `message`, with WeCom's duplicate check when `duplicateCheck` is given.
+    func send(_ message: OutgoingMessage, duplicateCheck: DuplicateCheck?) async throws(WeComAPIError)
+        -> MessageSendResult
 }
 
 extension WeComAPIClient: MessageSender {}
@@ -94,7 +96,7 @@ final class OutboxWorker: Service, Sendable {
             return
         }
         do {
-            let result = try await sender.send(message)
+            let result = try await sender.send(message, duplicateCheck: nil)
             try? await store.markSent(id, weComMessageID: result.messageID, now: Date())
             metrics.outboxSent.increment()
             if !result.invalidUsers.isEmpty {
