@@ -65,7 +65,8 @@ func buildApplication(
                 retryPolicy: RetryPolicy(maxAttempts: 1), requestTimeout: DirectorySettings.lookupTimeout)
             services.append(
                 OutboxWorker(
-                    store: store, sender: client, settings: configuration.outbox, signal: outboxSignal, metrics: metrics,
+                    store: DatabaseOutboxStore(writer: database.writer), sender: client, settings: configuration.outbox,
+                    signal: outboxSignal, metrics: metrics,
                     logger: logger))
             channel = .on(crypto)
             logger.info(

@@ -59,6 +59,9 @@ public actor FakeWeComState {
     public private(set) var droppedDuplicates: [Sent] = []
     /// What was delivered when, to compare later sends that ask for the duplicate check.
     private var deliveries: [(key: String, at: ContinuousClock.Instant)] = []
+    /// message/send requests being answered now, and the most there were at once.
+    public private(set) var sendsInFlight = 0
+    public private(set) var maxSendsInFlight = 0
     /// How long message/send takes for a recipient (`touser`), to make one associate's send hang.
     private var sendDelays: [String: Duration] = [:]
     private var tokens: [String: Bool] = [:]  // token → still valid
@@ -141,6 +144,13 @@ public actor FakeWeComState {
     }
 
     func noteSendAttempt() { sendAttempts += 1 }
+
+    func beginSend() {
+        sendsInFlight += 1
+        maxSendsInFlight = max(maxSendsInFlight, sendsInFlight)
+    }
+
+    func endSend() { sendsInFlight -= 1 }
 
     func sendDelay(to touser: String?) -> Duration? {
         touser.flatMap { sendDelays[$0] }

@@ -20,6 +20,8 @@ struct ConfigurationFile: Decodable {
         var replies: BotSettings.Replies?
     }
     struct Outbox: Decodable {
+        var concurrency: Int?
+        var shutdownDeadlineSeconds: Double?
         var initialBackoffSeconds: Double?
         var maxBackoffSeconds: Double?
         var rateLimitBackoffSeconds: Double?

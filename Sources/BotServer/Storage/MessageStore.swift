@@ -20,12 +20,4 @@ protocol MessageStore: Sendable {
     func mostAnsweredEntries(since: Date, limit: Int) async throws -> [String]
     /// Records a failed attempt to handle a message; `giveUp` marks it failed for a person to look at.
     func recordFailure(of inboxID: Int64, error: String, giveUp: Bool) async throws
-
-    /// For each associate, the oldest unsent message if it is due: later ones wait so order holds.
-    func dueOutbox(now: Date, limit: Int) async throws -> [OutboxRecord]
-    /// When the next pending outbox message falls due, if any.
-    func nextOutboxDue() async throws -> Date?
-    func markSent(_ outboxID: Int64, weComMessageID: String?, now: Date) async throws
-    func scheduleRetry(_ outboxID: Int64, at: Date, errcode: Int?, error: String) async throws
-    func markFailed(_ outboxID: Int64, errcode: Int?, error: String) async throws
 }
