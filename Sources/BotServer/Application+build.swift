@@ -38,7 +38,6 @@ func buildApplication(
             "heldOutTop1": "\(calibration.heldOutTop1)", "heldOutRecall3": "\(calibration.heldOutRecall3)",
             "answerThreshold": "\(calibration.answerThreshold)",
         ])
-    let store = DatabaseMessageStore(database: database)
     let transaction = MessageTransaction(database: database.writer)
     let metrics = ServerMetrics()
     let outboxSignal = WorkSignal()
@@ -66,8 +65,8 @@ func buildApplication(
                 retryPolicy: RetryPolicy(maxAttempts: 1), requestTimeout: DirectorySettings.lookupTimeout)
             services.append(
                 OutboxWorker(
-                    store: store, sender: client, settings: configuration.outbox, signal: outboxSignal, metrics: metrics,
-                    logger: logger))
+                    store: transaction.outbox, sender: client, settings: configuration.outbox,
+                    signal: outboxSignal, metrics: metrics, logger: logger, now: { clock.now() }))
             channel = .on(crypto)
             logger.info(
                 "WeCom channel on", metadata: ["corp": "\(app.corpID)", "agent": "\(app.agentID)", "api": "\(app.apiBase)"])

@@ -94,7 +94,13 @@ public final class FakeWeComServer: Sendable {
                 guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
                     return json(["errcode": 47001, "errmsg": "data format error"])
                 }
-                return json(await state.acceptSend(path: fullPath, json: sendable(object)))
+                await state.beginSend()
+                if let delay = await state.sendDelay(to: object["touser"] as? String) {
+                    try? await Task.sleep(for: delay)
+                }
+                let answer = await state.acceptSend(path: fullPath, json: sendable(object))
+                await state.endSend()
+                return json(answer)
             }
         }
         router.get("cgi-bin/user/get") { request, _ in

@@ -54,6 +54,16 @@ public actor FakeWeComState {
     public private(set) var sent: [Sent] = []
     /// Calls of message/send, accepted or not.
     public private(set) var sendAttempts = 0
+    /// Sends with `enable_duplicate_check` that WeCom answered ok but did not deliver, as it does for a
+    /// request identical to one delivered within `duplicate_check_interval`.
+    public private(set) var droppedDuplicates: [Sent] = []
+    /// What was delivered when, to compare later sends that ask for the duplicate check.
+    private var deliveries: [(key: String, at: ContinuousClock.Instant)] = []
+    /// message/send requests being answered now, and the most there were at once.
+    public private(set) var sendsInFlight = 0
+    public private(set) var maxSendsInFlight = 0
+    /// How long message/send takes for a recipient (`touser`), to make one associate's send hang.
+    private var sendDelays: [String: Duration] = [:]
     private var tokens: [String: Bool] = [:]  // token → still valid
     private var faults: [String: [Fault]] = [:]
     /// How long gettoken takes, so that concurrent refreshes would overlap.
@@ -81,6 +91,11 @@ public actor FakeWeComState {
     /// Makes the next `count` calls of `path` fail with `fault`.
     public func inject(_ fault: Fault, on path: String, count: Int = 1) {
         faults[path, default: []] += Array(repeating: fault, count: count)
+    }
+
+    /// Makes every message/send to `touser` take `delay` before it is answered (and delivered).
+    public func delaySends(to touser: String, by delay: Duration) {
+        sendDelays[touser] = delay
     }
 
     /// Every issued token expires now (WeCom then answers 42001).
@@ -130,6 +145,17 @@ public actor FakeWeComState {
 
     func noteSendAttempt() { sendAttempts += 1 }
 
+    func beginSend() {
+        sendsInFlight += 1
+        maxSendsInFlight = max(maxSendsInFlight, sendsInFlight)
+    }
+
+    func endSend() { sendsInFlight -= 1 }
+
+    func sendDelay(to touser: String?) -> Duration? {
+        touser.flatMap { sendDelays[$0] }
+    }
+
     func acceptSend(path: String, json: [String: any Sendable]) -> [String: any Sendable] {
         guard (json["agentid"] as? Int) == agentID else { return ["errcode": 40056, "errmsg": "invalid agentid"] }
         if path.hasSuffix("message/send") {
@@ -149,6 +175,16 @@ public actor FakeWeComState {
                     "errcode": 81013, "errmsg": "user & party & tag all invalid", "invaliduser": invalid.joined(separator: "|"),
                 ]
             }
+            let key = Self.duplicateKey(json, msgtype: msgtype)
+            let now = ContinuousClock.now
+            if (json["enable_duplicate_check"] as? Int) == 1 {
+                let interval = Duration.seconds(json["duplicate_check_interval"] as? Int ?? 1800)
+                if deliveries.contains(where: { $0.key == key && now - $0.at < interval }) {
+                    droppedDuplicates.append(Sent(path: path, json: json))
+                    return ["errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": "dropped\(droppedDuplicates.count)"]
+                }
+            }
+            deliveries.append((key, now))
             sent.append(Sent(path: path, json: json))
             var response: [String: any Sendable] = [
                 "errcode": 0, "errmsg": "ok", "invaliduser": invalid.joined(separator: "|"), "msgid": "fake\(sent.count)",
@@ -158,6 +194,12 @@ public actor FakeWeComState {
         }
         sent.append(Sent(path: path, json: json))
         return ["errcode": 0, "errmsg": "ok"]
+    }
+
+    /// What WeCom's duplicate check compares: recipients, type and content (keys sorted).
+    private static func duplicateKey(_ json: [String: any Sendable], msgtype: String) -> String {
+        let body = json[msgtype].flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
+        return "\(json["touser"] as? String ?? "")|\(msgtype)|" + String(decoding: body ?? Data(), as: UTF8.self)
     }
 
     func user(_ id: String?) -> [String: any Sendable] {

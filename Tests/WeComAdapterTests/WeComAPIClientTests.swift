@@ -110,6 +110,39 @@ struct WeComAPIClientTests {
         }
     }
 
+    @Test("A plain send carries no duplicate check; a checked one does, and WeCom drops it when it had arrived")
+    func duplicateCheck() async throws {
+        try await FakeWeComServer.with { wecom in
+            let api = client(wecom)
+            try await api.send(.text("同一句", to: "zhangsan"))
+            // A repeat without the check is delivered: it may be meant.
+            try await api.send(.text("同一句", to: "zhangsan"))
+            try await api.send(.text("同一句", to: "zhangsan"), duplicateCheck: DuplicateCheck(interval: .seconds(60)))
+            try await api.send(.text("另一句", to: "zhangsan"), duplicateCheck: DuplicateCheck())
+            #expect(await wecom.state.texts(to: "zhangsan") == ["同一句", "同一句", "另一句"])
+            let dropped = await wecom.state.droppedDuplicates
+            #expect(dropped.count == 1)
+            #expect(dropped.first?.json["enable_duplicate_check"] as? Int == 1)
+            #expect(dropped.first?.json["duplicate_check_interval"] as? Int == 60)
+            let sent = await wecom.state.sent
+            #expect(sent[0].json["enable_duplicate_check"] == nil)
+            #expect(sent[2].json["duplicate_check_interval"] as? Int == 1800)
+        }
+    }
+
+    @Test("An attempt WeCom did not answer (HTTP 5xx) is retried with the duplicate check; one it refused, without")
+    func retryAfterNoAnswerChecked() async throws {
+        try await FakeWeComServer.with { wecom in
+            await wecom.state.inject(.httpStatus(502), on: "/cgi-bin/message/send")
+            try await client(wecom).send(.text("五百", to: "zhangsan"))
+            await wecom.state.inject(.errcode(-1), on: "/cgi-bin/message/send")
+            try await client(wecom).send(.text("繁忙", to: "lisi"))
+            let sent = await wecom.state.sent
+            #expect(sent.first { $0.touser == "zhangsan" }?.json["enable_duplicate_check"] as? Int == 1)
+            #expect(sent.first { $0.touser == "lisi" }?.json["enable_duplicate_check"] == nil)
+        }
+    }
+
     @Test("Transient failures beyond the attempts are thrown as retryable")
     func transientExhausted() async throws {
         try await FakeWeComServer.with { wecom in

@@ -142,8 +142,13 @@ struct BotSettings: Sendable {
     }
 }
 
-/// How the outbox retries.
+/// How the outbox sends and retries.
 struct OutboxSettings: Sendable {
+    /// Sends under way at once, each to a different associate (`outbox.concurrency`).
+    var concurrency = 32
+    /// How long sends under way may still take after SIGTERM before they are cancelled
+    /// (`outbox.shutdownDeadlineSeconds`); a cancelled one is resent, checked, at the next start.
+    var shutdownDeadline: Duration = .seconds(5)
     var initialBackoff: Duration = .seconds(2)
     var maxBackoff: Duration = .seconds(300)
     /// The wait after WeCom's API frequency limit (45009).
@@ -159,6 +164,8 @@ struct OutboxSettings: Sendable {
     }
 
     mutating func apply(_ file: ConfigurationFile.Outbox) {
+        concurrency = file.concurrency.map { max(1, $0) } ?? concurrency
+        shutdownDeadline = file.shutdownDeadlineSeconds.map { .milliseconds(Int($0 * 1000)) } ?? shutdownDeadline
         initialBackoff = file.initialBackoffSeconds.map { .milliseconds(Int($0 * 1000)) } ?? initialBackoff
         maxBackoff = file.maxBackoffSeconds.map { .milliseconds(Int($0 * 1000)) } ?? maxBackoff
         rateLimitBackoff = file.rateLimitBackoffSeconds.map { .milliseconds(Int($0 * 1000)) } ?? rateLimitBackoff

@@ -21,6 +21,8 @@ struct ConfigurationFile: Decodable {
         var replies: BotReplies?
     }
     struct Outbox: Decodable {
+        var concurrency: Int?
+        var shutdownDeadlineSeconds: Double?
         var initialBackoffSeconds: Double?
         var maxBackoffSeconds: Double?
         var rateLimitBackoffSeconds: Double?

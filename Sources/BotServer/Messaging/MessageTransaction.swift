@@ -11,6 +11,7 @@ import WeComAdapter
 struct MessageTransaction: Sendable {
     let database: any DatabaseWriter
     let inbox: any InboxStore
+    let outbox: any OutboxStore
     let conversations: any ConversationStore
     let questionLog: any QuestionLogStore
     let handOvers: any UnansweredQuestionStore
@@ -18,6 +19,7 @@ struct MessageTransaction: Sendable {
     init(database: any DatabaseWriter) {
         self.database = database
         inbox = DatabaseInboxStore(database: database)
+        outbox = DatabaseOutboxStore(writer: database)
         conversations = DatabaseConversationStore()
         questionLog = DatabaseQuestionLogStore(database: database)
         handOvers = DatabaseUnansweredQuestionStore(database: database)
@@ -34,10 +36,7 @@ struct MessageTransaction: Sendable {
         replies: [OutgoingMessage], now: Date
     ) async throws {
         try await database.write { [self] db in
-            for reply in replies {
-                var record = try OutboxRecord(inboxID: inboxID, message: reply, now: now)
-                try record.insert(db)
-            }
+            try outbox.enqueue(replies, inReplyTo: inboxID, at: now, in: db)
             for effect in step.effects {
                 switch effect {
                 case .reply:

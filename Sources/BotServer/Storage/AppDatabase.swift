@@ -100,8 +100,20 @@ struct AppDatabase: Sendable {
                 table.column("fetched_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("server.v5.outbox-sending") { db in
+            try db.alter(table: OutboxRecord.databaseTableName) { table in
+                table.add(column: "started_at", .datetime)
+                table.add(column: "duplicate_check", .boolean).notNull().defaults(to: false)
+            }
+            // Finding each associate's first unsent row (and when it is due) reads this index only:
+            // the unsent rows of one status, grouped by associate, oldest first, with their due time.
+            try db.create(
+                index: "outbox_lane_head", on: OutboxRecord.databaseTableName,
+                columns: ["status", "user_id", "id", "next_attempt_at"])
+            try db.drop(index: "outbox_pending")
+        }
         EscalationSchema.registerMigrations(in: &migrator)
-        migrator.registerMigration("server.v5.conversation-moved") { db in
+        migrator.registerMigration("server.v6.conversation-moved") { db in
             // The conversation state is Escalation's `conversation` table now. What the old table held
             // (open lists, at most 30 minutes old, and when the welcome was last sent) is not carried over:
             // at worst an associate is welcomed once more.

@@ -6,8 +6,12 @@ import WeComAdapter
 struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "outbox"
 
-    enum Status: String, Codable, Sendable {
+    enum Status: String, Codable, Sendable, DatabaseValueConvertible {
+        /// Waiting for its turn or for `nextAttemptAt`.
         case pending
+        /// Handed to WeCom and not yet confirmed. Left so by a crash, it may or may not have arrived, so
+        /// the next start resends it with WeCom's duplicate check.
+        case sending
         case sent
         /// WeCom refused it for good (configuration, payload or recipient); `lastErrcode` says why.
         case failed
@@ -27,6 +31,11 @@ struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersi
     var weComMessageID: String?
     var createdAt: Date
     var sentAt: Date?
+    /// When the last attempt was handed to WeCom.
+    var startedAt: Date?
+    /// An earlier attempt may have reached WeCom (a crash mid-send, a timeout), so the next one asks
+    /// WeCom to drop it if it already arrived.
+    var duplicateCheck: Bool
 
     init(inboxID: Int64?, message: OutgoingMessage, now: Date) throws {
         self.inboxID = inboxID
@@ -36,6 +45,7 @@ struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersi
         self.attempts = 0
         self.nextAttemptAt = now
         self.createdAt = now
+        self.duplicateCheck = false
     }
 
     /// The message to send.
@@ -57,5 +67,7 @@ struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersi
         case weComMessageID = "wecom_msgid"
         case createdAt = "created_at"
         case sentAt = "sent_at"
+        case startedAt = "started_at"
+        case duplicateCheck = "duplicate_check"
     }
 }

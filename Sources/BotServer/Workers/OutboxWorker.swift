@@ -2,33 +2,51 @@ import Foundation
 import Logging
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 import WeComAdapter
 
 /// Something that delivers an outgoing message: the WeCom API client in production.
 protocol MessageSender: Sendable {
-    func send(_ message: OutgoingMessage) async throws(WeComAPIError) -> MessageSendResult
+    /// Sends `message`, with WeCom's duplicate check when `duplicateCheck` is given.
+    func send(_ message: OutgoingMessage, duplicateCheck: DuplicateCheck?) async throws(WeComAPIError)
+        -> MessageSendResult
 }
 
 extension WeComAPIClient: MessageSender {}
 
-/// Sends the outbox: each associate's messages in order, associates concurrently.
+/// Sends the outbox: each associate's messages in order, one at a time; up to
+/// `OutboxSettings.concurrency` associates at once.
 ///
-/// A failure WeCom may get over (busy, rate limit, network, token) is retried with growing
-/// waits and never given up; a permanent one (configuration, payload, recipient) is recorded
-/// with its errcode. Unsent messages survive a restart and are sent when the worker starts.
+/// Each associate is a lane: only its first unsent row may go, and a freed slot takes the next due
+/// lane at once, so one slow send (a 10 s timeout) holds up only its own associate. With nothing due
+/// the worker sleeps until the next lane head falls due or new replies are queued (`WorkSignal`).
+///
+/// Exactly once: a row is marked `sending` before WeCom is called. Rows a crash left `sending` are
+/// sent again at start with WeCom's duplicate check, so WeCom drops those that had arrived. A failure
+/// WeCom may get over is retried with growing waits and never given up; a permanent one is recorded
+/// with its errcode. On graceful shutdown no new send starts, and sends under way get
+/// `OutboxSettings.shutdownDeadline` before they are cancelled (and resent, checked, at next start).
 final class OutboxWorker: Service, Sendable {
-    private let store: any MessageStore
+    /// How far back WeCom compares a checked resend: WeCom's default, long enough for a restart, short
+    /// enough that an earlier, different message's identical text is rarely within it.
+    static let duplicateCheckInterval: Duration = .seconds(1800)
+    /// The longest sleep, so that a missed wake-up or a changed clock costs at most this.
+    static let maximumIdleWait: Duration = .seconds(5)
+
+    private let store: any OutboxStore
     private let sender: any MessageSender
     private let settings: OutboxSettings
     private let signal: WorkSignal
     private let logger: Logger
     private let metrics: ServerMetrics
-    /// How many associates' messages are sent at once.
-    private let batchSize = 32
+    private let now: @Sendable () -> Date
+    /// Sends under way; the lanes themselves are the rows marked `sending`.
+    private let inFlight = Mutex(0)
 
+    /// - Parameter now: the time rows are compared with and stamped with (a test clock in tests).
     init(
-        store: any MessageStore, sender: any MessageSender, settings: OutboxSettings, signal: WorkSignal,
-        metrics: ServerMetrics, logger: Logger
+        store: any OutboxStore, sender: any MessageSender, settings: OutboxSettings, signal: WorkSignal,
+        metrics: ServerMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.sender = sender
@@ -36,66 +54,98 @@ final class OutboxWorker: Service, Sendable {
         self.signal = signal
         self.metrics = metrics
         self.logger = logger
+        self.now = now
     }
 
     func run() async throws {
-        // Graceful shutdown stops the loop between batches; a send under way is finished and
-        // recorded rather than cancelled, so it is not sent twice after the restart.
-        let stopping = StopFlag()
-        await withGracefulShutdownHandler {
-            while await !stopping.isSet {
-                let sent = await sendDueBatch()
-                if sent == 0 {
-                    await signal.wait(upTo: await idleWait())
-                }
+        // Rows left `sending` are from a process that stopped mid-send; nothing of ours is in flight yet.
+        let recovered = try await store.recoverInterrupted()
+        if recovered > 0 {
+            logger.notice(
+                "Resending messages interrupted mid-send, with WeCom's duplicate check", metadata: ["count": "\(recovered)"])
+        }
+        await withDiscardingTaskGroup { group in
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                let wait = await startDueSends(in: &group)
+                // Graceful shutdown ends the wait at once; the loop then stops taking rows.
+                _ = await cancelWhenGracefulShutdown { await self.signal.wait(upTo: wait) }
             }
-        } onGracefulShutdown: {
-            Task {
-                await stopping.set()
+            await letSendsFinish()
+            group.cancelAll()
+        }
+    }
+
+    /// Starts a send for each due lane head while slots are free.
+    /// - Returns: how long to wait before looking again (a notification may end it sooner).
+    private func startDueSends(in group: inout DiscardingTaskGroup) async -> Duration {
+        let free = settings.concurrency - inFlight.withLock { $0 }
+        // All slots busy: a finishing send notifies the signal.
+        guard free > 0 else { return Self.maximumIdleWait }
+        let due: [OutboxRecord]
+        do {
+            due = try await store.claimDue(now: now(), limit: free)
+        } catch {
+            logger.error("Cannot read the outbox; will look again", metadata: ["error": "\(error)"])
+            return .seconds(1)
+        }
+        for record in due {
+            inFlight.withLock { $0 += 1 }
+            group.addTask {
+                await self.deliver(record)
+                self.inFlight.withLock { $0 -= 1 }
+                // The slot is free and the associate's next row may be due.
                 await self.signal.notify()
             }
         }
+        if due.count == free { return Self.maximumIdleWait }
+        return await untilNextDue()
     }
 
-    /// Sends what is due; returns how many rows it tried.
-    private func sendDueBatch() async -> Int {
-        let due: [OutboxRecord]
+    private func untilNextDue() async -> Duration {
+        let next: Date?
         do {
-            due = try await store.dueOutbox(now: Date(), limit: batchSize)
+            next = try await store.nextDue()
         } catch {
-            logger.error("Cannot read the outbox", metadata: ["error": "\(error)"])
-            return 0
+            logger.error("Cannot read the outbox; will look again", metadata: ["error": "\(error)"])
+            return .seconds(1)
         }
-        await withDiscardingTaskGroup { group in
-            for record in due {
-                group.addTask { await self.deliver(record) }
-            }
-        }
-        return due.count
+        guard let next else { return Self.maximumIdleWait }
+        let seconds = min(max(next.timeIntervalSince(now()), 0), Self.maximumIdleWait / .seconds(1))
+        return .milliseconds(Int((seconds * 1000).rounded(.up)))
     }
 
-    private func idleWait() async -> Duration {
-        guard let next = try? await store.nextOutboxDue() else { return .seconds(5) }
-        let seconds = min(max(next.timeIntervalSinceNow, 0.01), 5)
-        return .milliseconds(Int(seconds * 1000))
+    /// After graceful shutdown: waits up to the deadline for sends under way.
+    private func letSendsFinish() async {
+        let deadline = ContinuousClock.now + settings.shutdownDeadline
+        while !Task.isCancelled, inFlight.withLock({ $0 }) > 0, ContinuousClock.now < deadline {
+            await signal.wait(upTo: deadline - ContinuousClock.now)
+        }
+        let unfinished = inFlight.withLock { $0 }
+        if unfinished > 0 {
+            logger.warning(
+                "Cancelling sends still under way; they are resent with the duplicate check at next start",
+                metadata: ["count": "\(unfinished)"])
+        }
     }
 
     private func deliver(_ record: OutboxRecord) async {
         guard let id = record.id else { return }
-        let metadata: Logger.Metadata = [
+        var metadata: Logger.Metadata = [
             "outbox": "\(id)", "inbox": "\(record.inboxID.map(String.init) ?? "-")", "user": "\(record.userID)",
         ]
+        if record.duplicateCheck { metadata["duplicateCheck"] = "on" }
         let message: OutgoingMessage
         do {
             message = try record.message()
         } catch {
             logger.error("Unreadable outbox payload; marking failed", metadata: metadata)
-            try? await store.markFailed(id, errcode: nil, error: "unreadable payload: \(error)")
+            await persist(metadata) { try await self.store.markFailed(id, errcode: nil, error: "unreadable payload: \(error)") }
             return
         }
         do {
-            let result = try await sender.send(message)
-            try? await store.markSent(id, weComMessageID: result.messageID, now: Date())
+            let result = try await sender.send(
+                message, duplicateCheck: record.duplicateCheck ? DuplicateCheck(interval: Self.duplicateCheckInterval) : nil)
+            await persist(metadata) { try await self.store.markSent(id, weComMessageID: result.messageID, now: self.now()) }
             metrics.outboxSent.increment()
             if !result.invalidUsers.isEmpty {
                 logger.warning(
@@ -105,18 +155,43 @@ final class OutboxWorker: Service, Sendable {
                 logger.info("Sent", metadata: metadata)
             }
         } catch {
+            if Task.isCancelled {
+                // Shutdown cut the send short: the row stays `sending`, and the next start resends it checked.
+                logger.notice("Send cancelled by shutdown; left for the next start", metadata: metadata)
+                return
+            }
             if error.isRetryable {
                 let delay = retryDelay(after: record.attempts + 1, error: error)
                 logger.warning(
                     "Send failed; will retry",
                     metadata: metadata.merging(["error": "\(error)", "retryIn": "\(delay)"]) { $1 })
                 metrics.outboxRetried.increment()
-                try? await store.scheduleRetry(
-                    id, at: Date().addingTimeInterval(delay / .seconds(1)), errcode: error.errcode, error: error.description)
+                let at = now().addingTimeInterval(delay / .seconds(1))
+                // Without an answer from WeCom (timeout, network, HTTP status) the message may have arrived.
+                await persist(metadata) {
+                    try await self.store.scheduleRetry(
+                        id, at: at, errcode: error.errcode, error: error.description, mayHaveArrived: error.errcode == nil)
+                }
             } else {
                 logger.error("Send failed permanently", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                 metrics.outboxFailed.increment()
-                try? await store.markFailed(id, errcode: error.errcode, error: error.description)
+                await persist(metadata) { try await self.store.markFailed(id, errcode: error.errcode, error: error.description) }
+            }
+        }
+    }
+
+    /// Records a send's outcome, trying a few times: a row left `sending` blocks its associate's lane
+    /// until the next start.
+    private func persist(_ metadata: Logger.Metadata, _ write: @Sendable () async throws -> Void) async {
+        for attempt in 1...3 {
+            do {
+                try await write()
+                return
+            } catch {
+                logger.error(
+                    "Cannot record a send's outcome",
+                    metadata: metadata.merging(["error": "\(error)", "attempt": "\(attempt)"]) { $1 })
+                try? await Task.sleep(for: .milliseconds(200 * attempt))
             }
         }
     }
@@ -126,10 +201,5 @@ final class OutboxWorker: Service, Sendable {
         let exponential = settings.initialBackoff * (1 << min(attempts - 1, 16))
         let delay = min(exponential, settings.maxBackoff) * Double.random(in: 0.8...1.2)
         return error.kind == .rateLimited ? max(delay, settings.rateLimitBackoff) : delay
-    }
-
-    private actor StopFlag {
-        private(set) var isSet = false
-        func set() { isSet = true }
     }
 }

@@ -45,11 +45,21 @@ public final class WeComAPIClient: Sendable {
     }
 
     /// Sends a message to members (`POST /cgi-bin/message/send`).
+    ///
+    /// - Parameter duplicateCheck: WeCom's duplicate check, for a resend that may already have been
+    ///   delivered; nil (the default) sends without it, so an intended repeat is not dropped.
     @discardableResult
-    public func send(_ message: OutgoingMessage) async throws(WeComAPIError) -> MessageSendResult {
-        let request = MessageSendRequest(message: message, agentID: configuration.agentID)
+    public func send(
+        _ message: OutgoingMessage, duplicateCheck: DuplicateCheck? = nil
+    ) async throws(WeComAPIError) -> MessageSendResult {
+        let path = "/cgi-bin/message/send"
+        let request = MessageSendRequest(message: message, agentID: configuration.agentID, duplicateCheck: duplicateCheck)
+        // An attempt WeCom did not answer (timeout, network, HTTP status) may have delivered the
+        // message, so the attempts after it ask WeCom to drop it if it did.
+        let retry = MessageSendRequest(
+            message: message, agentID: configuration.agentID, duplicateCheck: duplicateCheck ?? DuplicateCheck())
         let response: MessageSendResponse = try await call(
-            "/cgi-bin/message/send", body: try encode(request, path: "/cgi-bin/message/send"))
+            path, body: try encode(request, path: path), bodyAfterNoAnswer: try encode(retry, path: path))
         return MessageSendResult(
             messageID: response.msgid,
             invalidUsers: (response.invaliduser ?? "").split(separator: "|").map(String.init),
@@ -80,15 +90,18 @@ public final class WeComAPIClient: Sendable {
 
     // MARK: - Calls
 
+    /// - Parameter bodyAfterNoAnswer: the body of the attempts after one WeCom did not answer (errcode nil).
     private func call<Response: Decodable>(
-        _ path: String, query: [(String, String)] = [], body: Data? = nil
+        _ path: String, query: [(String, String)] = [], body: Data? = nil, bodyAfterNoAnswer: Data? = nil
     ) async throws(WeComAPIError) -> Response {
         var attempt = 1
         var tokenRefreshed = false
+        var body = body
         while true {
             do throws(WeComAPIError) {
                 return try await callOnce(path, query: query, body: body)
             } catch {
+                if error.errcode == nil, let bodyAfterNoAnswer { body = bodyAfterNoAnswer }
                 if error.kind == .tokenRejected, !tokenRefreshed {
                     tokenRefreshed = true
                     logger.info(
@@ -251,10 +264,17 @@ struct MessageSendRequest: Encodable {
     var text: Content?
     var markdown: Content?
     var template_card: TemplateCard?
+    /// Absent (not 0) without a check, so a plain send's body is unchanged.
+    var enable_duplicate_check: Int?
+    var duplicate_check_interval: Int?
 
-    init(message: OutgoingMessage, agentID: Int) {
+    init(message: OutgoingMessage, agentID: Int, duplicateCheck: DuplicateCheck? = nil) {
         touser = message.toUsers.joined(separator: "|")
         agentid = agentID
+        if let duplicateCheck {
+            enable_duplicate_check = 1
+            duplicate_check_interval = duplicateCheck.intervalSeconds
+        }
         switch message.body {
         case .text(let content):
             msgtype = "text"

@@ -1,0 +1,31 @@
+import Foundation
+import GRDB
+import WeComAdapter
+
+/// The outbox's side of the durable outbox: which replies go next, and what became of each send.
+///
+/// Replies are queued by `enqueue`, inside the transaction that marks their message handled
+/// (`MessageTransaction`).
+/// An associate's replies form a lane: only the lane's first unsent row (its head) may be sent, so they
+/// arrive in order, and a row is marked `sending` before WeCom is called, so a crash mid-send is known.
+protocol OutboxStore: Sendable {
+    /// Queues `messages`, in order, as replies to the inbox message `inboxID`, inside the caller's transaction.
+    func enqueue(_ messages: [OutgoingMessage], inReplyTo inboxID: Int64?, at now: Date, in db: Database) throws
+    /// Returns rows left `sending` by a process that stopped mid-send to the queue, marked for WeCom's
+    /// duplicate check (they may have arrived). Called once at start, before any send.
+    /// - Returns: how many rows were recovered.
+    func recoverInterrupted() async throws -> Int
+    /// Marks up to `limit` lane heads that are due at `now` as `sending` and returns them, oldest first.
+    /// Lanes that already have a row in flight are skipped.
+    func claimDue(now: Date, limit: Int) async throws -> [OutboxRecord]
+    /// When the next lane head not in flight falls due, if any; rows behind a head are not counted,
+    /// since they cannot go first.
+    func nextDue() async throws -> Date?
+    /// WeCom took the message.
+    func markSent(_ outboxID: Int64, weComMessageID: String?, now: Date) async throws
+    /// Back to the queue until `at`. `mayHaveArrived` (no answer from WeCom: a timeout, a network or HTTP
+    /// error) makes the later attempts ask for the duplicate check.
+    func scheduleRetry(_ outboxID: Int64, at: Date, errcode: Int?, error: String, mayHaveArrived: Bool) async throws
+    /// WeCom refused the message for good.
+    func markFailed(_ outboxID: Int64, errcode: Int?, error: String) async throws
+}
