@@ -142,7 +142,7 @@ func buildRouter(
     DocumentationController<AppRequestContext>().addRoutes(to: router)
     WeComCallbackController(
         channel: channel, inbox: inbox, processor: processor, metrics: metrics,
-        buttonChosenLabel: admin.bot.replies.buttonChosen
+        buttonChosenLabel: admin.bot.replies.buttonChosen, clock: admin.clock
     )
     .addRoutes(to: router.group("wecom/callback"))
     let api = router.group("api/v1").add(middleware: AdminAuthMiddleware(token: admin.token))
@@ -153,8 +153,10 @@ func buildRouter(
     SynonymController(editor: editor).addRoutes(to: api)
     AskController(knowledge: admin.knowledge, reducer: admin.bot.reducer, directory: admin.directory, clock: admin.clock)
         .addRoutes(to: api)
-    UnansweredController(questions: DatabaseUnansweredQuestionStore(database: database.writer), editor: editor)
-        .addRoutes(to: api)
+    UnansweredController(
+        questions: DatabaseUnansweredQuestionStore(database: database.writer), editor: editor, clock: admin.clock
+    )
+    .addRoutes(to: api)
     FeedbackController(log: DatabaseQuestionLogStore(database: database.writer)).addRoutes(to: api)
     return router
 }

@@ -102,7 +102,7 @@ struct AskTests {
             try await client.post(try TestWeCom.fixture.text(from: "lisi", questions[0], msgID: 61001))
             #expect(
                 await databaseEventually(
-                    dataURL, "SELECT reasons FROM unanswered_question WHERE user_id = 'lisi'", is: "requested_human"))
+                    dataURL, "SELECT reasons FROM unanswered_question WHERE user_id = 'lisi'", is: #"["requested_human"]"#))
             #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
         }
     }

@@ -64,7 +64,7 @@ struct ConversationTests {
             #expect(await wecom.state.texts(to: "lisi").first?.contains("转交总部") == true)
             #expect(
                 databaseValue(dataURL, "SELECT text || '|' || reasons FROM unanswered_question", as: String.self)
-                    == "小票|suggestions_declined")
+                    == #"小票|["suggestions_declined"]"#)
 
             try await client.post(try fixture.text(from: "wangwu", "小票", msgID: 25002))
             #expect(await eventually { await wecom.state.cards(to: "wangwu").count == 1 })
@@ -72,7 +72,8 @@ struct ConversationTests {
             #expect(await eventually { await wecom.state.texts(to: "wangwu").count == 1 })
             #expect(
                 databaseValue(
-                    dataURL, "SELECT count(*) FROM unanswered_question WHERE reasons = 'suggestions_declined'", as: Int.self)
+                    dataURL, #"SELECT count(*) FROM unanswered_question WHERE reasons = '["suggestions_declined"]'"#, as: Int.self
+                )
                     == 2)
         }
     }
@@ -184,7 +185,7 @@ struct ConversationTests {
             try await client.post(try fixture.text(from: "lisi", "转人工", msgID: 23002))
             #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
             #expect(await wecom.state.texts(to: "lisi").last?.contains("已为您转人工") == true)
-            #expect(databaseValue(dataURL, "SELECT reasons FROM unanswered_question", as: String.self) == "requested_human")
+            #expect(databaseValue(dataURL, "SELECT reasons FROM unanswered_question", as: String.self) == #"["requested_human"]"#)
         }
     }
 }

@@ -41,11 +41,12 @@ struct AskController<Context: RequestContext> {
         guard let body = try? await request.decode(as: AskRequest.self, context: context) else {
             throw APIError(.badRequest, "the body must be {\"text\": \"...\", \"user\": \"userid\"?}")
         }
-        let place = if let user = body.user { await directory.place(of: user) } else { AssociatePlace?.none }
+        let now = clock.now()
+        let place = if let user = body.user { await directory.place(of: user, now: now) } else { AssociatePlace?.none }
         // The live conversation's own step, on a new conversation, with nothing stored or sent.
         let step = reducer.reduce(
             .text(body.text), state: ConversationState(), knowledge: knowledge.engine,
-            context: .init(messageKey: "ask", region: place?.region, newChoiceID: "ask"), now: clock.now())
+            context: .init(messageKey: "ask", region: place?.region, newChoiceID: "ask"), now: now)
         guard let logged = step.loggedQuestion else {
             throw APIError(.internalServerError, "the bot did not take this text as a question")
         }

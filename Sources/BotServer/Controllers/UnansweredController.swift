@@ -1,4 +1,5 @@
 import Categories
+import Escalation
 import Foundation
 import Hummingbird
 import Logging
@@ -8,6 +9,7 @@ import Logging
 struct UnansweredController<Context: RequestContext> {
     let questions: any UnansweredQuestionStore
     let editor: KnowledgeEditor
+    let clock: any WallClock
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("unanswered", use: list)
@@ -36,9 +38,9 @@ struct UnansweredController<Context: RequestContext> {
             id = question.id ?? 0
             user = question.userID
             text = question.text
-            reasons = question.reasons.split(separator: ",").map(String.init)
+            reasons = question.reasons
             category = question.category
-            candidates = question.candidateIDs.split(separator: ",").map(String.init)
+            candidates = question.candidateIDs.map(\.rawValue)
             confidence = question.bestScore
             askedAt = question.createdAt
             review = question.review.rawValue
@@ -146,7 +148,8 @@ struct UnansweredController<Context: RequestContext> {
         _ question: UnansweredQuestion, as review: UnansweredQuestion.Review, entry: KnowledgeEntryID?, note: String?
     ) async throws -> UnansweredQuestion {
         do {
-            return try await questions.review(id: question.id!, as: review, entry: entry, note: note, by: "admin", at: Date())
+            return try await questions.review(
+                id: question.id!, as: review, entry: entry, note: note, by: "admin", at: clock.now())
         } catch let error as KnowledgeStoreError {
             throw APIError(error)
         }

@@ -24,6 +24,7 @@ struct WeComCallbackController<Context: RequestContext> {
     let metrics: ServerMetrics
     /// What a clicked button of the bot's cards turns into.
     let buttonChosenLabel: String
+    let clock: any WallClock
 
     /// Whether the WeCom channel can take callbacks.
     enum Channel: Sendable {
@@ -75,7 +76,7 @@ struct WeComCallbackController<Context: RequestContext> {
                 encrypted: envelope.encrypted, msgSignature: signature, timestamp: timestamp, nonce: nonce)
             message = try CallbackMessage(xml: xml)
             let inserted = try await inbox.accept(
-                dedupeKey: message.dedupeKey, userID: message.fromUser, xml: xml, receivedAt: Date())
+                dedupeKey: message.dedupeKey, userID: message.fromUser, xml: xml, receivedAt: clock.now())
             let metadata: Logger.Metadata = ["key": "\(message.dedupeKey)", "user": "\(message.fromUser)"]
             if inserted {
                 metrics.callbacksAccepted.increment()
@@ -102,7 +103,7 @@ struct WeComCallbackController<Context: RequestContext> {
     ) throws -> Response {
         let reply = PassiveReply.updateButton(
             toUser: message.fromUser, corpID: message.corpID, replaceName: buttonChosenLabel,
-            createTime: Int64(Date().timeIntervalSince1970))
+            createTime: Int64(clock.now().timeIntervalSince1970))
         let body = try crypto.encryptedReply(reply, timestamp: timestamp, nonce: nonce)
         return Response(
             status: .ok, headers: [.contentType: "application/xml; charset=utf-8"],

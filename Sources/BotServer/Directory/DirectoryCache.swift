@@ -28,7 +28,7 @@ actor DirectoryCache {
     }
 
     /// Where `userID` works, nil when the directory does not say (WeCom off, unknown member).
-    func place(of userID: String, now: Date = Date()) async -> AssociatePlace? {
+    func place(of userID: String, now: Date) async -> AssociatePlace? {
         let cached = try? await database.read { db in try AssociatePlace.fetchOne(db, key: userID) }
         if let cached, now.timeIntervalSince(cached.fetchedAt) < settings.refreshInterval { return cached }
         guard let lookup else { return cached }

@@ -119,6 +119,9 @@ struct AppDatabase: Sendable {
             // at worst an associate is welcomed once more.
             try db.drop(table: "conversation_state")
         }
+        migrator.registerMigration("server.v7.question-log-json-lists") { db in
+            try JSONLists.convert(table: QuestionLogRecord.databaseTableName, columns: ["candidate_ids", "reasons"], in: db)
+        }
         return migrator
     }
 }

@@ -18,11 +18,11 @@ struct QuestionLogRecord: Sendable, Equatable, Codable, FetchableRecord, Mutable
     var category: String?
     /// The entry whose answer was sent, if any.
     var entryID: String?
-    /// The closest entries, best first, comma-separated.
-    var candidateIDs: String
+    /// The closest entries, best first (a JSON array in the table).
+    var candidateIDs: [KnowledgeEntryID]
     var confidence: Double
-    /// Reason codes, comma-separated.
-    var reasons: String
+    /// The hand-over policy's reason codes (a JSON array in the table).
+    var reasons: [ReasonCode]
     /// The associate's "有用" (true) or "没用" (false) on the answer.
     var helpful: Bool?
     var createdAt: Date
@@ -48,8 +48,8 @@ extension QuestionLogRecord {
         self.init(
             userID: userID, messageKey: messageKey, text: logged.text, decision: logged.kind,
             category: assessment.category?.rawValue, entryID: logged.answered?.rawValue,
-            candidateIDs: assessment.candidates.map(\.entry.id.rawValue).joined(separator: ","),
-            confidence: assessment.confidence, reasons: assessment.reasons.map(\.rawValue).joined(separator: ","),
+            candidateIDs: assessment.candidates.map(\.entry.id), confidence: assessment.confidence,
+            reasons: assessment.reasons,
             createdAt: now)
     }
 }

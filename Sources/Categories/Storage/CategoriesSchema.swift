@@ -4,6 +4,7 @@ import GRDB
 public enum CategoriesSchema {
     /// Adds this module's migrations, in order, to `migrator`.
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
+
         migrator.registerMigration("categories.v1.unanswered") { db in
             try db.create(table: UnansweredQuestion.databaseTableName) { table in
                 table.autoIncrementedPrimaryKey("id")
@@ -72,6 +73,9 @@ public enum CategoriesSchema {
             }
             try db.create(
                 index: "unanswered_question_on_review", on: UnansweredQuestion.databaseTableName, columns: ["review", "id"])
+        }
+        migrator.registerMigration("categories.v6.unanswered-json-lists") { db in
+            try JSONLists.convert(table: UnansweredQuestion.databaseTableName, columns: ["candidate_ids", "reasons"], in: db)
         }
     }
 }

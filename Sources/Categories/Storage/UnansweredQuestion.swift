@@ -9,15 +9,15 @@ public struct UnansweredQuestion: Sendable, Equatable, Codable, FetchableRecord,
     /// The associate who asked.
     public var userID: String
     public var text: String
-    /// The closest entries when it was asked, best first, comma-separated.
-    public var candidateIDs: String
+    /// The closest entries when it was asked, best first (a JSON array in the table).
+    public var candidateIDs: [KnowledgeEntryID]
     /// The calibrated confidence in the best entry, so that admins can sort near-misses first.
     public var bestScore: Double
     /// The inbox key of the message, which ties it to the conversation.
     public var messageKey: String
     public var createdAt: Date
-    /// Why it was handed over (reason codes, comma-separated).
-    public var reasons: String
+    /// Why it was handed over: the hand-over policy's reason codes (a JSON array in the table).
+    public var reasons: [String]
     /// The category it was classified in, for routing.
     public var category: String?
     /// Whether an admin has looked at it, and what they did.
@@ -45,11 +45,11 @@ public struct UnansweredQuestion: Sendable, Equatable, Codable, FetchableRecord,
     ) {
         self.userID = userID
         self.text = text
-        self.candidateIDs = candidates.map(\.rawValue).joined(separator: ",")
+        self.candidateIDs = candidates
         self.bestScore = confidence
         self.messageKey = messageKey
         self.createdAt = createdAt
-        self.reasons = reasons.joined(separator: ",")
+        self.reasons = reasons
         self.category = category?.rawValue
     }
 

@@ -63,7 +63,7 @@ public struct DatabaseUnansweredQuestionStore: UnansweredQuestionStore {
             if let category = filter.category { request = request.filter(Column("category") == category) }
             if let reason = filter.reason {
                 // Reasons are stored comma-separated: match a whole code.
-                request = request.filter(sql: "',' || reasons || ',' LIKE ?", arguments: ["%,\(reason),%"])
+                request = request.filter(sql: "EXISTS (SELECT 1 FROM json_each(reasons) WHERE value = ?)", arguments: [reason])
             }
             if let before = filter.before { request = request.filter(Column("id") < before) }
             return try request.order(Column("id").desc).limit(max(1, min(filter.limit, 500))).fetchAll(db)
@@ -99,12 +99,10 @@ public struct DatabaseUnansweredQuestionStore: UnansweredQuestionStore {
 
     public func reopen(id: Int64) async throws {
         try await database.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE unanswered_question
-                    SET review = 'open', reviewed_by = NULL, reviewed_at = NULL, review_entry_id = NULL, review_note = NULL
-                    WHERE id = ?
-                    """, arguments: [id])
+            _ = try UnansweredQuestion.filter(key: id).updateAll(
+                db, Column("review").set(to: UnansweredQuestion.Review.open.rawValue), Column("reviewed_by").set(to: nil),
+                Column("reviewed_at").set(to: nil), Column("review_entry_id").set(to: nil),
+                Column("review_note").set(to: nil))
         }
     }
 
