@@ -8,7 +8,8 @@ import Testing
 
 @testable import BotServer
 
-/// How a conversation in WeCom goes: suggestions picked by number, feedback, the welcome, 转人工.
+/// The conversation wired end to end through WeCom: cards and their buttons, typed numbers, feedback kept in
+/// the database, the welcome. The rules themselves are table-tested on the reducer (EscalationTests).
 @Suite("Conversations in WeCom")
 struct ConversationTests {
     let fixture = TestWeCom.fixture
@@ -75,34 +76,6 @@ struct ConversationTests {
                     dataURL, #"SELECT count(*) FROM unanswered_question WHERE reasons = '["suggestions_declined"]'"#, as: Int.self
                 )
                     == 2)
-        }
-    }
-
-    @Test("A short question that fits no entry asks which category; choosing one offers that category's closest entries")
-    func chooseCategory() async throws {
-        try await withLiveServer { client, wecom, dataURL in
-            try await client.post(try fixture.text(from: "zhangsan", "发货慢", msgID: 26001))
-            #expect(await eventually { await wecom.state.cards(to: "zhangsan").count == 1 })
-            let choice = try #require(await wecom.state.cards(to: "zhangsan").first)
-            #expect(choice.title == "您问的是哪一类问题？")
-            #expect(choice.buttons.map(\.text) == ["订单问题", "物流问题", "系统使用问题", "营运问题"])
-            #expect(choice.buttons.dropFirst().first?.key == "category:logistics")
-            try await client.post(try fixture.cardClick(from: "zhangsan", key: "category:logistics", taskID: choice.taskID))
-            #expect(await eventually { await wecom.state.cards(to: "zhangsan").count == 2 })
-            let suggestions = try #require(await wecom.state.cards(to: "zhangsan").last)
-            #expect(suggestions.title == "物流问题里和您的问题最接近的是：")
-            let logistics = Set(
-                TestConfiguration.seedEntries.filter { $0.category == "logistics" }.map { "pick:\($0.id.rawValue)" })
-            #expect(suggestions.buttons.dropLast().allSatisfy { logistics.contains($0.key) })
-            #expect(
-                databaseValue(dataURL, "SELECT category FROM question_log ORDER BY id DESC LIMIT 1", as: String.self)
-                    == "logistics")
-            // Typing the category's name works as well as the button.
-            try await client.post(try fixture.text(from: "lisi", "发货慢", msgID: 26002))
-            #expect(await eventually { await wecom.state.cards(to: "lisi").count == 1 })
-            try await client.post(try fixture.text(from: "lisi", "物流", msgID: 26003))
-            #expect(await eventually { await wecom.state.cards(to: "lisi").count == 2 })
-            #expect(await wecom.state.cards(to: "lisi").last?.title == "物流问题里和您的问题最接近的是：")
         }
     }
 
@@ -177,15 +150,4 @@ struct ConversationTests {
         }
     }
 
-    @Test("转人工 works in the middle of suggestions too")
-    func humanAnytime() async throws {
-        try await withLiveServer { client, wecom, dataURL in
-            try await client.post(try fixture.text(from: "lisi", "小票", msgID: 23001))
-            #expect(await eventually { await wecom.state.cards(to: "lisi").count == 1 })
-            try await client.post(try fixture.text(from: "lisi", "转人工", msgID: 23002))
-            #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
-            #expect(await wecom.state.texts(to: "lisi").last?.contains("已为您转人工") == true)
-            #expect(databaseValue(dataURL, "SELECT reasons FROM unanswered_question", as: String.self) == #"["requested_human"]"#)
-        }
-    }
 }
