@@ -36,6 +36,14 @@ struct AskTests {
             #expect(human["decision"] as? String == "escalate")
             #expect(human["reasons"] as? [String] == ["requested_human", "complaint"])
 
+            // No category fits a greeting: the field is there, as null.
+            let greeting = jsonObject(
+                try await client.execute(
+                    uri: "/api/v1/ask", method: .post, headers: Self.auth, body: ByteBuffer(string: #"{"text": "你好"}"#)))
+            #expect(greeting["decision"] as? String == "smalltalk")
+            #expect(greeting.keys.contains("category"))
+            #expect(greeting["category"] is NSNull)
+
             let bad = try await client.execute(
                 uri: "/api/v1/ask", method: .post, headers: Self.auth, body: ByteBuffer(string: "{}"))
             #expect(bad.status == .badRequest)

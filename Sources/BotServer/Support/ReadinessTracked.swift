@@ -9,7 +9,12 @@ struct ReadinessTracked: Service {
 
     func run() async throws {
         await readiness.started(name)
-        defer { Task { await readiness.stopped(name) } }
-        try await service.run()
+        do {
+            try await service.run()
+        } catch {
+            await readiness.stopped(name)
+            throw error
+        }
+        await readiness.stopped(name)
     }
 }

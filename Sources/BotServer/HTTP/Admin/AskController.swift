@@ -35,6 +35,23 @@ struct AskController<Context: RequestContext> {
         /// The associate's store and region from the directory, when `user` was given and is known.
         var store: String?
         var region: String?
+
+        enum CodingKeys: String, CodingKey {
+            case decision, category, top, confidence, reply, reasons, store, region
+        }
+
+        /// `category` is always present, `null` when none fits (the contract); store and region only when known.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(decision, forKey: .decision)
+            try container.encode(category, forKey: .category)
+            try container.encode(top, forKey: .top)
+            try container.encode(confidence, forKey: .confidence)
+            try container.encode(reply, forKey: .reply)
+            try container.encode(reasons, forKey: .reasons)
+            try container.encodeIfPresent(store, forKey: .store)
+            try container.encodeIfPresent(region, forKey: .region)
+        }
     }
 
     @Sendable func ask(_ request: Request, context: Context) async throws -> AskResponse {
