@@ -25,9 +25,11 @@ struct Benchmark: AsyncParsableCommand {
         print(
             "knowledge base: \(knowledgeBase.entries.count) entries, \(phrasings) phrasings; resident \(Self.residentMegabytes()) MB"
         )
+        // A command, not the server: training may occupy this thread; its pieces go to a pool of threads.
+        let workers = ThreadPoolWorkers()
         let clock = ContinuousClock()
         let started = clock.now
-        let engine = QuestionEngine(knowledgeBase: knowledgeBase)
+        let engine = QuestionEngine(knowledgeBase: knowledgeBase, workers: workers)
         let buildTime = clock.now - started
         print("engine build (index, ranker, calibration): \(buildTime); resident \(Self.residentMegabytes()) MB")
         let calibration = engine.calibration
@@ -60,11 +62,13 @@ struct Benchmark: AsyncParsableCommand {
             "matching: p50 \(percentile(0.5)), p99 \(percentile(0.99)), max \(latencies.last ?? .zero) over \(questions.count) questions (\(tally))"
         )
         print("resident memory: \(Self.residentMegabytes()) MB")
-        try measureEdit(of: knowledgeBase, engine: engine, clock: clock)
+        try measureEdit(of: knowledgeBase, engine: engine, workers: workers, clock: clock)
     }
 
     /// An admin's edit (one entry reworded, one added) and how soon the next question sees it.
-    private func measureEdit(of knowledgeBase: KnowledgeBase, engine: QuestionEngine, clock: ContinuousClock) throws {
+    private func measureEdit(
+        of knowledgeBase: KnowledgeBase, engine: QuestionEngine, workers: any ParallelWorkers, clock: ContinuousClock
+    ) throws {
         var entries = knowledgeBase.entries
         let edited = entries.count / 2
         entries[edited].similar.append("收银台旁边的蓝色机器连不上网")
@@ -80,7 +84,7 @@ struct Benchmark: AsyncParsableCommand {
             updated = patched
             how = "index patched"
         } else {
-            updated = QuestionEngine(knowledgeBase: changed, reusingCalibrationOf: engine)
+            updated = QuestionEngine(knowledgeBase: changed, reusingCalibrationOf: engine, workers: workers)
             how = "ranker rebuilt"
         }
         let elapsed = clock.now - started

@@ -70,7 +70,7 @@ struct Evaluate: AsyncParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         // The server's engine and policy, with the configured answering policy and lexicon.
-        let engine = settings.makeEngine(for: knowledgeBase)
+        let engine = await EngineBuilder().calibrated(for: knowledgeBase, settings: settings)
         let built = clock.now
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]

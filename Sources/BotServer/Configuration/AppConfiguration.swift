@@ -126,8 +126,8 @@ struct BotSettings: Sendable {
 
     /// Trains and calibrates the question engine for `knowledgeBase` with this answering policy and
     /// lexicon (seconds: off the request path).
-    func makeEngine(for knowledgeBase: KnowledgeBase) -> QuestionEngine {
-        QuestionEngine(knowledgeBase: knowledgeBase, policy: matching, lexicon: lexicon)
+    func makeEngine(for knowledgeBase: KnowledgeBase, workers: any ParallelWorkers) -> QuestionEngine {
+        QuestionEngine(knowledgeBase: knowledgeBase, policy: matching, lexicon: lexicon, workers: workers)
     }
 
     mutating func apply(_ file: ConfigurationFile.Bot) {

@@ -5,10 +5,13 @@ import NIOPosix
 /// last few built, so the same knowledge base is not trained twice (a rollback to the previous version,
 /// or several applications given one builder in the tests).
 ///
-/// Its own `NIOThreadPool` thread, not Swift concurrency's shared pool: seconds of training there would
-/// starve the requests. One build at a time, since each already uses every core.
+/// Its own `NIOThreadPool` threads, not Swift concurrency's shared pool: seconds of training there would
+/// starve the requests. One build at a time on one thread, which spreads the training's independent
+/// pieces over a second pool of one thread per core (`ThreadPoolWorkers`).
 final class EngineBuilder: Sendable {
     private let pool: NIOThreadPool
+    /// The training's parallel pieces, one thread per core.
+    private let workers = ThreadPoolWorkers()
     private let cache = EngineCache()
 
     init() {
@@ -23,13 +26,17 @@ final class EngineBuilder: Sendable {
     /// A fully calibrated engine for `knowledgeBase` with `settings`' answering policy and lexicon.
     func calibrated(for knowledgeBase: KnowledgeBase, settings: BotSettings) async -> QuestionEngine {
         let key = EngineCache.Key(knowledgeBase: knowledgeBase, policy: settings.matching, lexicon: settings.lexicon)
-        return await cache.engine(for: key) { await self.run { settings.makeEngine(for: knowledgeBase) } }
+        return await cache.engine(for: key) {
+            await self.run { [workers = self.workers] in settings.makeEngine(for: knowledgeBase, workers: workers) }
+        }
     }
 
     /// An engine whose ranker is trained on `knowledgeBase` and whose calibration is `calibrated`'s: an
     /// admin's edit, answerable in a fraction of a second, until the full calibration lands.
     func provisional(for knowledgeBase: KnowledgeBase, reusing calibrated: QuestionEngine) async -> QuestionEngine {
-        await run { QuestionEngine(knowledgeBase: knowledgeBase, reusingCalibrationOf: calibrated) }
+        await run { [workers] in
+            QuestionEngine(knowledgeBase: knowledgeBase, reusingCalibrationOf: calibrated, workers: workers)
+        }
     }
 
     private func run<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async -> Result {

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Understands store questions against a knowledge base: ranks its entries, classifies the
@@ -35,23 +34,32 @@ public struct QuestionEngine: Sendable {
     }
 
     /// Trains and fully calibrates an engine (seconds of work: run it off the request path).
-    public init(knowledgeBase: KnowledgeBase, policy: MatchingPolicy = MatchingPolicy(), lexicon: SignalLexicon = .standard) {
-        self.init(knowledgeBase: knowledgeBase, policy: policy, lexicon: lexicon, reusing: nil)
+    /// - Parameter workers: who runs the training's and calibration's independent pieces (the server
+    ///   passes a thread pool of its own; by default they run one after another on the calling thread).
+    public init(
+        knowledgeBase: KnowledgeBase, policy: MatchingPolicy = MatchingPolicy(), lexicon: SignalLexicon = .standard,
+        workers: any ParallelWorkers = SerialWorkers()
+    ) {
+        self.init(knowledgeBase: knowledgeBase, policy: policy, lexicon: lexicon, reusing: nil, workers: workers)
     }
 
     /// Trains the ranker on `knowledgeBase` but keeps `calibrated`'s confidence model and thresholds:
     /// the fast way to make an admin's edit answerable at once, until a full calibration replaces it.
-    public init(knowledgeBase: KnowledgeBase, reusingCalibrationOf calibrated: QuestionEngine) {
+    public init(
+        knowledgeBase: KnowledgeBase, reusingCalibrationOf calibrated: QuestionEngine,
+        workers: any ParallelWorkers = SerialWorkers()
+    ) {
         self.init(
             knowledgeBase: knowledgeBase, policy: calibrated.policy, lexicon: calibrated.lexicon,
-            reusing: calibrated)
+            reusing: calibrated, workers: workers)
     }
 
     /// Whether this engine's confidence was calibrated on an earlier version of the knowledge base.
     public var isProvisional: Bool { calibration.provisional }
 
     private init(
-        knowledgeBase: KnowledgeBase, policy: MatchingPolicy, lexicon: SignalLexicon, reusing calibrated: QuestionEngine?
+        knowledgeBase: KnowledgeBase, policy: MatchingPolicy, lexicon: SignalLexicon, reusing calibrated: QuestionEngine?,
+        workers: any ParallelWorkers
     ) {
         self.knowledgeBase = knowledgeBase
         self.policy = policy
@@ -70,7 +78,7 @@ public struct QuestionEngine: Sendable {
         let texts: [(text: String, entry: Int, slot: Int)] = entries.enumerated().flatMap { index, entry in
             entry.phrasings.enumerated().map { slot, text in (text, index, slot) }
         }
-        let analyses = ParallelMap.run(texts) { TFIDFSpace.analyze($0.text, synonyms: synonyms) }
+        let analyses = ParallelMap.run(texts, on: workers) { TFIDFSpace.analyze($0.text, synonyms: synonyms) }
         let phrasings = zip(texts, analyses).map { (text: $0.text, analysis: $1, entry: $0.entry, slot: $0.slot) }
         @Sendable func rankerInput(_ selected: [(text: String, analysis: TFIDFSpace.Analysis, entry: Int, slot: Int)]) -> [(
             analysis: TFIDFSpace.Analysis, entry: Int
@@ -124,7 +132,7 @@ public struct QuestionEngine: Sendable {
             let groups = min(Self.negativeGroups, entries.count)
             let folds = 1 + max(slotCount, 0) + groups
             let results = ParallelResults<(ranker: EntryRanker?, items: [CalibrationItem])>(count: folds)
-            ParallelLoop.run(iterations: folds) { fold in
+            workers.forEach(folds) { fold in
                 if fold == 0 {
                     let ranker = EntryRanker(
                         phrasings: rankerInput(phrasings), entryCategory: entryCategory, categoryCount: categoryIDs.count,
@@ -161,13 +169,14 @@ public struct QuestionEngine: Sendable {
                 synonyms: synonyms)
             let candidates = phrasings.filter { $0.slot > 0 }
             let sample = Self.evenSample(candidates.count, size: Self.maxCalibrationItems)
-            let positives = ParallelMap.run(sample) { index in
+            let positives = ParallelMap.run(sample, on: workers) { index in
                 let phrasing = candidates[index]
                 return item(
                     ranker.score(phrasing.text, holdingOut: .phrasing(ofEntry: phrasing.entry)), phrasingOf: phrasing.entry,
                     positive: true)
             }
-            let negatives = ParallelMap.run(sample.filter { isUnseen(candidates[$0], present: { _ in true }) }) { index in
+            let negatives = ParallelMap.run(sample.filter { isUnseen(candidates[$0], present: { _ in true }) }, on: workers) {
+                index in
                 let phrasing = candidates[index]
                 return item(
                     ranker.score(phrasing.text, holdingOut: .entry(phrasing.entry)), phrasingOf: phrasing.entry, positive: false)
@@ -281,50 +290,16 @@ struct CalibrationItem: Sendable {
     var positive: Bool
 }
 
-/// Runs loop iterations on as many threads as there are cores.
-///
-/// Foundation threads rather than Dispatch's global queues: on Linux those also run Swift
-/// concurrency's tasks, and seconds of training there would starve the server's requests.
-enum ParallelLoop {
-    static func run(iterations: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        let next = NextIndex()
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, iterations))
-        let finished = DispatchSemaphore(value: 0)
-        for _ in 0..<workers {
-            let thread = Thread {
-                while let index = next.take(below: iterations) { body(index) }
-                finished.signal()
-            }
-            thread.stackSize = 1 << 22
-            thread.start()
-        }
-        for _ in 0..<workers { finished.wait() }
-    }
-
-    private final class NextIndex: @unchecked Sendable {
-        private var value = 0
-        private let lock = NSLock()
-
-        func take(below limit: Int) -> Int? {
-            lock.withLock {
-                guard value < limit else { return nil }
-                defer { value += 1 }
-                return value
-            }
-        }
-    }
-}
-
-/// `map` on as many threads as there are cores, in contiguous chunks, keeping the order.
+/// `map` on the workers, in contiguous chunks, keeping the order.
 enum ParallelMap {
     static func run<Element: Sendable, Result: Sendable>(
-        _ elements: [Element], _ transform: @escaping @Sendable (Element) -> Result
+        _ elements: [Element], on workers: any ParallelWorkers, _ transform: @escaping @Sendable (Element) -> Result
     ) -> [Result] {
         let chunkSize = 256
         let chunks = (elements.count + chunkSize - 1) / chunkSize
         guard chunks > 1 else { return elements.map(transform) }
         let results = ParallelResults<[Result]>(count: chunks)
-        ParallelLoop.run(iterations: chunks) { chunk in
+        workers.forEach(chunks) { chunk in
             let range = (chunk * chunkSize)..<min(elements.count, (chunk + 1) * chunkSize)
             results.set(chunk, elements[range].map(transform))
         }
@@ -332,7 +307,7 @@ enum ParallelMap {
     }
 }
 
-/// Results written by `ParallelLoop` iterations, one slot each.
+/// Results written by `ParallelWorkers` iterations, one slot each.
 final class ParallelResults<Value>: @unchecked Sendable {
     // Each iteration writes only its own slot, and the values are read after all have finished;
     // the lock keeps the array's storage itself safe.
