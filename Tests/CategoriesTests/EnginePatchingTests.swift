@@ -78,3 +78,33 @@ struct EnginePatchingTests {
         #expect(QuestionEngine(patching: Self.engine, to: moreCategories) == nil)
     }
 }
+
+@Suite("Calibration after large changes")
+struct StaleCalibrationTests {
+    @Test("A small edit keeps answering on the earlier calibration; a large change suggests until recalibrated")
+    func staleThresholdsDoNotAnswer() throws {
+        let seed = QuestionEngineTests.seed
+        let engine = QuestionEngineTests.engine
+        var edited = seed.entries
+        edited[0].similar.append("自提订单要怎么核销")
+        let small = QuestionEngine(
+            knowledgeBase: try KnowledgeBase(categories: seed.categories, entries: edited), reusingCalibrationOf: engine)
+        #expect(small.calibration.state == .provisional)
+        #expect(small.understand(seed.entries[3].question).suggestion == .answer)
+
+        let renamed = seed.entries.map { entry in
+            var entry = entry
+            entry.id = KnowledgeEntryID(rawValue: "new-" + entry.id.rawValue)
+            return entry
+        }
+        let large = QuestionEngine(
+            knowledgeBase: try KnowledgeBase(categories: seed.categories, entries: renamed), reusingCalibrationOf: engine)
+        #expect(large.calibration.state == .conservative)
+        for entry in renamed.prefix(12) {
+            #expect(large.understand(entry.question).suggestion != .answer, "\(entry.question)")
+        }
+        // Small edits after a large one stay conservative until a full calibration.
+        #expect(
+            QuestionEngine(knowledgeBase: large.knowledgeBase, reusingCalibrationOf: large).calibration.state == .conservative)
+    }
+}

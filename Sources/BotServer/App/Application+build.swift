@@ -138,7 +138,7 @@ func buildRouter(
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
-    HealthController(database: database, readiness: readiness, metrics: metrics).addRoutes(to: router)
+    HealthController(database: database, readiness: readiness, metrics: metrics, knowledge: admin.knowledge).addRoutes(to: router)
     DocumentationController<AppRequestContext>().addRoutes(to: router)
     WeComCallbackController(
         channel: channel, inbox: inbox, processor: processor, metrics: metrics,

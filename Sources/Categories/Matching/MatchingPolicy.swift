@@ -58,4 +58,33 @@ public struct Calibration: Sendable, Equatable, Codable {
     /// True while the figures come from an earlier version of the knowledge base (just after an
     /// edit, until the full calibration has run).
     public var provisional: Bool
+    /// Published entries added, changed or removed since the figures were made.
+    public var entriesChangedSince = 0
+    /// So much of the knowledge base changed since the figures were made (an import, a replace) that its
+    /// thresholds speak for another knowledge base: until the new calibration lands, the engine suggests
+    /// where it would have answered.
+    public var isStale = false
+
+    /// Which calibration decides now.
+    public var state: State { isStale ? .conservative : provisional ? .provisional : .calibrated }
+
+    public enum State: String, Sendable, Codable {
+        /// Made on this knowledge base.
+        case calibrated
+        /// Made before a small edit; the full calibration follows in seconds.
+        case provisional
+        /// Made before a large change: no answers, only suggestions, until the full calibration lands.
+        case conservative
+    }
+
+    /// Records that `changed` more entries differ from what the figures were made on, out of `total`.
+    mutating func markProvisional(changed: Int, total: Int) {
+        provisional = true
+        entriesChangedSince += changed
+        isStale = isStale || entriesChangedSince > max(Self.smallEdit, Int(Double(total) * Self.staleShare))
+    }
+
+    /// Up to this many entries changed, or this share of them, keep the thresholds meaningful.
+    static let smallEdit = 5
+    static let staleShare = 0.1
 }

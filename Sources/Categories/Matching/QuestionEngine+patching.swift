@@ -52,6 +52,6 @@ extension QuestionEngine {
         self.entries = entries
         self.entryCategory = ranker.entryCategory
         self.ranker = ranker
-        self.calibration.provisional = true
+        self.calibration.markProvisional(changed: changed.count + removed.count, total: knowledgeBase.publishedEntries.count)
     }
 }

@@ -89,7 +89,9 @@ public struct QuestionEngine: Sendable {
                 synonyms: synonyms)
             confidence = calibrated.confidence
             var calibration = calibrated.calibration
-            calibration.provisional = true
+            calibration.markProvisional(
+                changed: Self.changedEntries(from: calibrated.knowledgeBase, to: knowledgeBase),
+                total: knowledgeBase.publishedEntries.count)
             self.calibration = calibration
             answerThresholds = Dictionary(
                 uniqueKeysWithValues: calibration.answerThresholdByCategory.compactMap { id, threshold in
@@ -252,7 +254,8 @@ public struct QuestionEngine: Sendable {
         let threshold = max(
             answerThresholds[entryCategory[top]] ?? calibration.answerThreshold, policy.minimumAnswerConfidence)
         if probability >= threshold, features.tokenCount >= policy.minimumAnswerTokens {
-            return result(.answer)
+            // Thresholds made on another knowledge base do not answer: offer the closest instead.
+            return result(calibration.isStale ? .suggest : .answer)
         }
         if features.topScore >= calibration.suggestThreshold {
             return result(.suggest)
@@ -266,6 +269,21 @@ public struct QuestionEngine: Sendable {
         }
         // Off-topic as far as the knowledge base can tell; the classifier's category still says where it would go.
         return result(.outOfScope)
+    }
+
+    /// Published entries added, removed, or changed in their phrasings or category between two versions.
+    static func changedEntries(from old: KnowledgeBase, to new: KnowledgeBase) -> Int {
+        var before: [KnowledgeEntryID: KnowledgeEntry] = [:]
+        for entry in old.publishedEntries { before[entry.id] = entry }
+        var changed = 0
+        for entry in new.publishedEntries {
+            if let previous = before.removeValue(forKey: entry.id) {
+                if previous.phrasings != entry.phrasings || previous.category != entry.category { changed += 1 }
+            } else {
+                changed += 1
+            }
+        }
+        return changed + before.count
     }
 
     /// The top 5, each with its share of their fused scores' softmax. (Shared among the five shown:

@@ -35,9 +35,12 @@ struct AskController<Context: RequestContext> {
         /// The associate's store and region from the directory, when `user` was given and is known.
         var store: String?
         var region: String?
+        /// Which calibration decided: calibrated, provisional (just after an edit) or conservative (just
+        /// after a large change: suggestions, no answers, until the new calibration lands).
+        var calibration: String
 
         enum CodingKeys: String, CodingKey {
-            case decision, category, top, confidence, reply, reasons, store, region
+            case decision, category, top, confidence, reply, reasons, store, region, calibration
         }
 
         /// `category` is always present, `null` when none fits (the contract); store and region only when known.
@@ -51,6 +54,7 @@ struct AskController<Context: RequestContext> {
             try container.encode(reasons, forKey: .reasons)
             try container.encodeIfPresent(store, forKey: .store)
             try container.encodeIfPresent(region, forKey: .region)
+            try container.encode(calibration, forKey: .calibration)
         }
     }
 
@@ -61,8 +65,9 @@ struct AskController<Context: RequestContext> {
         let now = clock.now()
         let place = if let user = body.user { await directory.place(of: user, now: now) } else { AssociatePlace?.none }
         // The live conversation's own step, on a new conversation, with nothing stored or sent.
+        let snapshot = knowledge.engine
         let step = reducer.reduce(
-            .text(body.text), state: ConversationState(), knowledge: knowledge.engine,
+            .text(body.text), state: ConversationState(), knowledge: snapshot,
             context: .init(messageKey: "ask", region: place?.region, newChoiceID: "ask"), now: now)
         guard let logged = step.loggedQuestion else {
             throw APIError(.internalServerError, "the bot did not take this text as a question")
@@ -74,6 +79,6 @@ struct AskController<Context: RequestContext> {
             decision: assessment.decision.rawValue, category: assessment.category?.rawValue,
             top: assessment.candidates.map { .init(id: $0.entry.id.rawValue, question: $0.entry.question, score: $0.score) },
             confidence: assessment.confidence, reply: reply, reasons: assessment.reasons.map(\.rawValue), store: place?.store,
-            region: place?.region)
+            region: place?.region, calibration: snapshot.calibration.state.rawValue)
     }
 }

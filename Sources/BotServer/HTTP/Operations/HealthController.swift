@@ -1,3 +1,4 @@
+import Categories
 import GRDB
 import Hummingbird
 import Logging
@@ -8,6 +9,7 @@ struct HealthController<Context: RequestContext> {
     let database: AppDatabase
     let readiness: Readiness
     let metrics: ServerMetrics
+    let knowledge: LiveKnowledge
 
     func addRoutes(to router: Router<Context>) {
         router.get("healthz", use: health)
@@ -30,7 +32,8 @@ struct HealthController<Context: RequestContext> {
         guard missing.isEmpty else {
             throw APIError(.serviceUnavailable, "workers not running: " + missing.sorted().joined(separator: ", "))
         }
-        return "ready\n"
+        // Never unready for it, but say which calibration decides (conservative: no answers until it lands).
+        return "ready\ncalibration: \(knowledge.engine.calibration.state.rawValue)\n"
     }
 
     @Sendable func exposition(_ request: Request, context: Context) async throws -> Response {
