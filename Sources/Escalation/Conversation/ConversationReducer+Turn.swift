@@ -61,26 +61,22 @@ extension ConversationReducer {
             say(
                 reducer.firstReply(
                     to: assessment, text: text, region: context.region, choiceID: context.newChoiceID, knowledge: knowledge))
+            // Every first message is logged once, under its decision.
+            let answered = assessment.decision == .answer ? assessment.candidates.first?.entry.id : nil
+            effects.append(.logQuestion(LoggedQuestion(text: text, assessment: assessment, answered: answered)))
             switch assessment.decision {
             case .answer:
-                effects.append(
-                    .logQuestion(
-                        LoggedQuestion(text: text, assessment: assessment, answered: assessment.candidates.first?.entry.id)))
                 state.mode = .awaitingFeedback(AnsweredQuestion(messageKey: context.messageKey, answeredAt: now))
             case .suggest:
-                effects.append(.logQuestion(LoggedQuestion(text: text, assessment: assessment)))
                 let entries = assessment.candidates.prefix(3).map(\.entry.id)
                 offer(.entries(Array(entries)), for: text)
             case .clarify:
-                effects.append(.logQuestion(LoggedQuestion(text: text, assessment: assessment)))
                 offer(.categories(ConversationReducer.choosableCategories(knowledge).map(\.id)), for: text)
             case .escalate:
-                effects.append(.logQuestion(LoggedQuestion(text: text, assessment: assessment)))
                 effects.append(.handOver(HandOver(question: text, assessment: assessment)))
                 state.mode = .idle
             case .smalltalk:
-                // Small talk leaves an open list open.
-                effects.append(.logQuestion(LoggedQuestion(text: text, assessment: assessment)))
+                break  // small talk leaves an open list open
             }
         }
 
@@ -151,7 +147,7 @@ extension ConversationReducer {
         /// "都不是": the question goes to a person, routed by the category of the best suggestion.
         private mutating func decline(_ question: String, offered: [KnowledgeEntryID]) {
             let suggestions = offered.compactMap { knowledge.knowledgeBase.entry($0) }
-            handOver(question, reducer.policy.declined(question, suggestions: suggestions), as: .declined)
+            handOver(question, reducer.policy.declined(suggestions: suggestions), as: .declined)
         }
 
         private mutating func handOver(_ question: String, _ assessment: Assessment, as followUp: LoggedQuestion.FollowUp) {

@@ -36,7 +36,7 @@ public struct HandOverPolicy: Sendable, Equatable {
 
     /// The associate said none of the suggestions fits: a person takes the question, routed by the
     /// category of the best suggestion.
-    public func declined(_ question: String, suggestions: [KnowledgeEntry]) -> Assessment {
+    public func declined(suggestions: [KnowledgeEntry]) -> Assessment {
         Assessment(
             decision: .escalate, reasons: [.suggestionsDeclined],
             understanding: Understanding(suggestion: .notCovered, category: suggestions.first?.category))
