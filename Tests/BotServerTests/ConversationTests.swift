@@ -62,7 +62,8 @@ struct ConversationTests {
             let card = try #require(await wecom.state.cards(to: "lisi").first)
             try await client.post(try fixture.cardClick(from: "lisi", key: "none", taskID: card.taskID))
             #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
-            #expect(await wecom.state.texts(to: "lisi").first?.contains("转交总部") == true)
+            // A system question: the intake asks which system before the ticket opens.
+            #expect(await wecom.state.texts(to: "lisi").first?.contains("转给总部同事") == true)
             #expect(
                 databaseValue(dataURL, "SELECT text || '|' || reasons FROM unanswered_question", as: String.self)
                     == #"小票|["suggestions_declined"]"#)
@@ -117,7 +118,7 @@ struct ConversationTests {
         }
     }
 
-    @Test("“没用” right after an answer is recorded as feedback on it, and the associate is offered a person")
+    @Test("“没用” right after an answer is recorded as feedback on it, and the question goes to a person")
     func feedback() async throws {
         try await withLiveServer { client, wecom, dataURL in
             try await client.post(try fixture.text(from: "wangwu", "调拨单在哪查", msgID: 21001))
@@ -125,7 +126,7 @@ struct ConversationTests {
             #expect(await wecom.state.texts(to: "wangwu").first?.contains("有帮助吗") == true)
             try await client.post(try fixture.text(from: "wangwu", "没用", msgID: 21002))
             #expect(await eventually { await wecom.state.texts(to: "wangwu").count == 2 })
-            #expect(await wecom.state.texts(to: "wangwu").last?.contains("转人工") == true)
+            #expect(await wecom.state.texts(to: "wangwu").last?.contains("运单号或调拨单号") == true)
             #expect(
                 databaseValue(dataURL, "SELECT helpful FROM question_log WHERE entry_id = 'logistics-001'", as: Bool.self)
                     == false)

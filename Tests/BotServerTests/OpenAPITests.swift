@@ -18,7 +18,8 @@ struct OpenAPITests {
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             #expect(paths.count >= 15)
             for (path, operations) in paths {
-                let uri = path.replacingOccurrences(of: "{id}", with: "order-001")
+                let uri = path.replacingOccurrences(of: "{id}", with: "order-001").replacingOccurrences(
+                    of: "{number}", with: "1001")
                 for method in operations.keys where ["get", "post", "put", "delete"].contains(method) {
                     let answer = try await client.execute(
                         uri: uri, method: HTTPRequest.Method(rawValue: method.uppercased())!,

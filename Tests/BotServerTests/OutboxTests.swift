@@ -283,16 +283,21 @@ private final class CountingOutboxStore: OutboxStore {
         return try await call()
     }
 
-    func enqueue(_ messages: [OutgoingMessage], inReplyTo inboxID: Int64?, at now: Date, in db: Database) throws {
-        try base.enqueue(messages, inReplyTo: inboxID, at: now, in: db)
+    func enqueue(_ items: [OutboxItem], inReplyTo inboxID: Int64?, at now: Date, in db: Database) throws {
+        try base.enqueue(items, inReplyTo: inboxID, at: now, in: db)
+    }
+    func responseCode(ofCard taskID: String, in db: Database) throws -> String? {
+        try base.responseCode(ofCard: taskID, in: db)
     }
     func recoverInterrupted() async throws -> Int { try await counted { try await base.recoverInterrupted() } }
     func claimDue(now: Date, limit: Int) async throws -> [OutboxRecord] {
         try await counted { try await base.claimDue(now: now, limit: limit) }
     }
     func nextDue() async throws -> Date? { try await counted { try await base.nextDue() } }
-    func markSent(_ outboxID: Int64, weComMessageID: String?, now: Date) async throws {
-        try await counted { try await base.markSent(outboxID, weComMessageID: weComMessageID, now: now) }
+    func markSent(_ outboxID: Int64, weComMessageID: String?, responseCode: String?, now: Date) async throws {
+        try await counted {
+            try await base.markSent(outboxID, weComMessageID: weComMessageID, responseCode: responseCode, now: now)
+        }
     }
     func scheduleRetry(_ outboxID: Int64, at: Date, errcode: Int?, error: String, mayHaveArrived: Bool) async throws {
         try await counted {

@@ -1,4 +1,5 @@
 import Categories
+import Escalation
 import FakeWeCom
 import Foundation
 import GRDB
@@ -134,6 +135,7 @@ func withLiveServer(
     config: (URL) throws -> URL = { _ in TestConfiguration.seedConfig },
     prepare: (FakeWeComServer, URL) async throws -> Void = { _, _ in },
     adjust: (inout AppConfiguration) -> Void = { _ in },
+    clock: any WallClock = SystemWallClock(),
     _ test: @escaping @Sendable (any TestClientProtocol, FakeWeComServer, URL) async throws -> Void
 ) async throws {
     let data = try TemporaryDirectory()
@@ -141,7 +143,7 @@ func withLiveServer(
         try await prepare(wecom, data.url)
         var configuration = try TestConfiguration.make(data: data.url, config: config(data.url), apiBase: wecom.baseURL)
         adjust(&configuration)
-        let app = try await buildApplication(configuration, engines: TestConfiguration.engines)
+        let app = try await buildApplication(configuration, engines: TestConfiguration.engines, clock: clock)
         let dataURL = data.url
         try await app.test(.live) { client in try await test(client, wecom, dataURL) }
     }

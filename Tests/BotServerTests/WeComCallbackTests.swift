@@ -167,12 +167,12 @@ struct WeComCallbackTests {
         }
     }
 
-    @Test("A request for a person is handed over, told so, and stored with its reasons")
+    @Test("A request for a person about a system is handed over: the intake asks which system, and it is stored with its reasons")
     func handedOverStored() async throws {
         try await withLiveServer { client, wecom, dataURL in
             try await client.post(try fixture.text(from: "zhangsan", "转人工，收银机一直报错", msgID: 10001))
             #expect(await eventually { await wecom.state.texts(to: "zhangsan").count == 1 })
-            #expect(await wecom.state.texts(to: "zhangsan").first?.contains("转人工") == true)
+            #expect(await wecom.state.texts(to: "zhangsan").first?.contains("哪个系统") == true)
             let stored = try readDatabase(dataURL) { db in
                 try Row.fetchOne(db, sql: "SELECT text, reasons, category FROM unanswered_question WHERE user_id = 'zhangsan'")
                     .map { [$0["text"] as String, $0["reasons"] as String, $0["category"] as String? ?? ""] }

@@ -35,7 +35,7 @@ struct ConversationReducerTests {
         mode: .awaitingFeedback(AnsweredQuestion(messageKey: "m1", answeredAt: start)))
     private static let offered: [KnowledgeEntryID] = ["system-001", "order-002", "logistics-001"]
 
-    private static func handOver(in step: ConversationReducer.Step) -> HandOver? {
+    static func handOver(in step: ConversationReducer.Step) -> HandOver? {
         step.effects.lazy.compactMap { if case .handOver(let handOver) = $0 { handOver } else { nil } }.first
     }
 
@@ -63,8 +63,10 @@ struct ConversationReducerTests {
                 #expect(logged.assessment.reasons.isEmpty, "\(row.text)")
             }
             #expect(Self.modeName(result.state.mode) == row.mode, "\(row.text)")
-            #expect(result.replies.count == 1, "\(row.text)")
+            // A hand-over without intake questions opens a ticket at once; the ticket's confirmation is the reply.
+            #expect(result.replies.count == (row.decision == .escalate ? 0 : 1), "\(row.text)")
             #expect((Self.handOver(in: result) != nil) == (row.decision == .escalate), "\(row.text)")
+            #expect((Self.ticketRequest(in: result) != nil) == (row.decision == .escalate), "\(row.text)")
         }
     }
 
@@ -80,7 +82,10 @@ struct ConversationReducerTests {
         #expect(step(.text("调拨单去哪里查")).replies != result.replies)
         #expect(result.loggedQuestion?.answered == "logistics-001")
         #expect(result.loggedQuestion?.text == "调拨单在哪查")
-        #expect(result.state.mode == .awaitingFeedback(AnsweredQuestion(messageKey: "m9", answeredAt: Self.start)))
+        #expect(
+            result.state.mode
+                == .awaitingFeedback(
+                    AnsweredQuestion(messageKey: "m9", answeredAt: Self.start, question: "调拨单在哪查", entry: "logistics-001")))
     }
 
     @Test("Suggestions are a list of the three closest with a none-of-these choice, remembered under the list's id")
@@ -124,8 +129,11 @@ struct ConversationReducerTests {
         #expect(handOver.assessment.reasons == [.suggestionsDeclined])
         #expect(handOver.assessment.category == "system")
         #expect(result.loggedQuestion?.followUp == .declined)
-        #expect(result.state.mode == .idle)
-        #expect(result.replies == [.text(Self.replies.handedOver)])
+        // A system question: the intake asks which system before the ticket opens.
+        #expect(Self.modeName(result.state.mode) == "intake")
+        guard case .text(let asked) = try #require(result.replies.first) else { return }
+        #expect(asked.hasPrefix(Self.replies.intakeIntro))
+        #expect(Self.ticketRequest(in: result) == nil)
     }
 
     @Test("有用/没用 right after an answer is feedback on that message; later it is not")
@@ -182,14 +190,18 @@ struct ConversationReducerTests {
     func humanAnytime() {
         let result = step(.text("转人工"), choosing(Self.offered))
         #expect(result.loggedQuestion?.assessment.reasons == [.requestedHuman])
-        #expect(result.replies == [.text(Self.replies.requestedHuman)])
+        #expect(result.replies.isEmpty)
+        // Never a confirmation or a category: the ticket opens at once, with nothing to route by.
+        let request = Self.ticketRequest(in: result)
+        #expect(request?.category == nil)
+        #expect(request?.priority == .normal)
         #expect(result.state.mode == .idle)
     }
 
     @Test("A message that is not text asks for words and changes nothing")
     func nonText() {
         let state = choosing(Self.offered)
-        let result = step(.nonText, state)
+        let result = step(.nonText("图片"), state)
         #expect(result.effects == [.reply(.text(Self.replies.nonText))])
         #expect(result.state == state)
     }
@@ -221,7 +233,13 @@ struct ConversationReducerTests {
         case .idle: "idle"
         case .choosing: "choosing"
         case .awaitingFeedback: "awaitingFeedback"
+        case .intake: "intake"
+        case .rating: "rating"
         }
+    }
+
+    static func ticketRequest(in step: ConversationReducer.Step) -> TicketRequest? {
+        step.effects.lazy.compactMap { if case .openTicket(let request) = $0 { request } else { nil } }.first
     }
 }
 

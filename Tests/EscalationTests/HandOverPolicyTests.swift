@@ -33,7 +33,7 @@ struct HandOverPolicyTests {
         #expect(
             ReasonCode.allCases.map(\.rawValue) == [
                 "requested_human", "complaint", "urgent", "regional", "low_confidence", "short_question", "not_covered",
-                "suggestions_declined", "out_of_scope", "smalltalk",
+                "suggestions_declined", "answer_unhelpful", "category_always_person", "out_of_scope", "smalltalk",
             ])
     }
 }

@@ -5,7 +5,8 @@ import NIOCore
 import NIOFoundationCompat
 
 /// A fake WeCom API on a real local socket: gettoken, message/send, update_template_card,
-/// user/get and department/list, answering with WeCom's error codes.
+/// user/get and department/list, answering with WeCom's error codes. A sent card's answer carries a
+/// `response_code` (`rc<n>`); an update with a code already used is refused.
 ///
 /// ```swift
 /// let wecom = try await FakeWeComServer.start()
@@ -138,6 +139,7 @@ public final class FakeWeComServer: Sendable {
             switch value {
             case let dictionary as [String: Any]: sendable(dictionary)
             case let array as [[String: Any]]: array.map(sendable)
+            case let strings as [String]: strings
             case let string as String: string
             case let number as NSNumber: number.intValue
             default: "\(value)"

@@ -19,6 +19,14 @@ public actor FakeWeComState {
             guard let msgtype, let body = json[msgtype] as? [String: any Sendable] else { return nil }
             return body["content"] as? String
         }
+        /// The `response_code` of an update_template_card.
+        public var responseCode: String? { json["response_code"] as? String }
+        /// The `atall` of an update_template_card: every recipient of the card.
+        public var atAll: Bool { (json["atall"] as? Int) == 1 }
+        /// The `userids` of an update_template_card.
+        public var userIDs: [String] { json["userids"] as? [String] ?? [] }
+        /// The `button.replace_name` of an update_template_card.
+        public var replaceName: String? { (json["button"] as? [String: any Sendable])?["replace_name"] as? String }
         /// A template card, as the server sent it.
         public var card: Card? {
             guard msgtype == "template_card", let body = json["template_card"] as? [String: any Sendable] else { return nil }
@@ -52,6 +60,8 @@ public actor FakeWeComState {
 
     public private(set) var gettokenCount = 0
     public private(set) var sent: [Sent] = []
+    /// The update_template_card requests accepted, in order (they are in `sent` too).
+    public var cardUpdates: [Sent] { sent.filter { $0.path.hasSuffix("/update_template_card") } }
     /// Calls of message/send, accepted or not.
     public private(set) var sendAttempts = 0
     /// Sends with `enable_duplicate_check` that WeCom answered ok but did not deliver, as it does for a
@@ -64,6 +74,8 @@ public actor FakeWeComState {
     public private(set) var maxSendsInFlight = 0
     /// How long message/send takes for a recipient (`touser`), to make one associate's send hang.
     private var sendDelays: [String: Duration] = [:]
+    /// Response codes an update has consumed: WeCom allows one update per code.
+    private var usedResponseCodes: Set<String> = []
     private var tokens: [String: Bool] = [:]  // token → still valid
     private var faults: [String: [Fault]] = [:]
     /// How long gettoken takes, so that concurrent refreshes would overlap.
@@ -189,12 +201,23 @@ public actor FakeWeComState {
             var response: [String: any Sendable] = [
                 "errcode": 0, "errmsg": "ok", "invaliduser": invalid.joined(separator: "|"), "msgid": "fake\(sent.count)",
             ]
-            if msgtype == "template_card" { response["response_code"] = "rc\(sent.count)" }
+            // Numbered by deliveries, which `clearSent` leaves alone, so that no code is issued twice.
+            if msgtype == "template_card" { response["response_code"] = "rc\(deliveries.count)" }
             return response
         }
+        // update_template_card. Real WeCom's errcode for a used or expired code is not documented
+        // (protocol note §14); the fake answers a used one with 40058, invalid parameter. Codes it did
+        // not issue are accepted, so that a test may click a card with a made-up code and use that.
+        guard let code = json["response_code"] as? String, !code.isEmpty, !usedResponseCodes.contains(code) else {
+            return ["errcode": Self.invalidResponseCodeErrcode, "errmsg": "invalid response_code"]
+        }
+        usedResponseCodes.insert(code)
         sent.append(Sent(path: path, json: json))
         return ["errcode": 0, "errmsg": "ok"]
     }
+
+    /// What the fake answers to update_template_card with a missing or already used response code.
+    public static let invalidResponseCodeErrcode = 40058
 
     /// What WeCom's duplicate check compares: recipients, type and content (keys sorted).
     private static func duplicateKey(_ json: [String: any Sendable], msgtype: String) -> String {

@@ -245,10 +245,62 @@ struct WeComAPIClientTests {
             let json = try #require(sent[1].json["template_card"] as? [String: any Sendable])
             #expect(json["card_type"] as? String == "button_interaction")
             #expect(json["task_id"] as? String == "tkt-1024")
-            try await api.updateTemplateCard(responseCode: "rc2", userIDs: ["zhangsan"], replaceName: "已认领")
+            try await api.updateTemplateCard(CardUpdate(responseCode: "rc2", userIDs: ["zhangsan"], replaceName: "已认领"))
             let update = try #require(await wecom.state.sent.last)
             #expect(update.path == "/cgi-bin/message/update_template_card")
             #expect((update.json["button"] as? [String: any Sendable])?["replace_name"] as? String == "已认领")
+            #expect(update.userIDs == ["zhangsan"])
+            #expect(update.json["atall"] as? Int == 0)
+            #expect(update.json["agentid"] as? Int == 1_000_002)
+        }
+    }
+
+    @Test("A card update for everyone sends atall 1 and the send's response code, without userids")
+    func cardUpdateAtAll() async throws {
+        try await FakeWeComServer.with { wecom in
+            let api = client(wecom)
+            let card = TemplateCard(
+                mainTitle: .init(title: "工单 #7"), taskID: "tkt-7", buttons: [.init(text: "认领", key: "claim:7")])
+            let sent = try await api.send(OutgoingMessage(toUsers: ["zhangsan", "lisi"], body: .templateCard(card)))
+            let code = try #require(sent.responseCode)
+            try await api.updateTemplateCard(CardUpdate(responseCode: code, atAll: true, replaceName: "张三已认领"))
+            let updates = await wecom.state.cardUpdates
+            #expect(updates.count == 1)
+            #expect(updates.first?.atAll == true)
+            #expect(updates.first?.json["atall"] as? Int == 1)
+            #expect(updates.first?.json["userids"] == nil)
+            #expect(updates.first?.responseCode == code)
+            #expect(updates.first?.replaceName == "张三已认领")
+        }
+    }
+
+    @Test("A used response code is refused at once, as not retryable")
+    func usedResponseCode() async throws {
+        try await FakeWeComServer.with { wecom in
+            let api = client(wecom)
+            try await api.updateTemplateCard(CardUpdate(responseCode: "rc-click", atAll: true, replaceName: "已认领"))
+            let error = await #expect(throws: WeComAPIError.self) {
+                try await api.updateTemplateCard(CardUpdate(responseCode: "rc-click", atAll: true, replaceName: "已转派"))
+            }
+            #expect(error?.errcode == FakeWeComState.invalidResponseCodeErrcode)
+            #expect(error?.isRetryable == false)
+            #expect(error?.path == "/cgi-bin/message/update_template_card")
+            #expect(await wecom.state.cardUpdates.map(\.replaceName) == ["已认领"])
+        }
+    }
+
+    @Test("A card update refreshes an expired token and retries -1 and HTTP 5xx, as a send does")
+    func cardUpdateRetries() async throws {
+        try await FakeWeComServer.with { wecom in
+            let api = client(wecom)
+            try await api.send(.text("warm-up", to: "zhangsan"))
+            await wecom.state.expireTokens()
+            let path = "/cgi-bin/message/update_template_card"
+            await wecom.state.inject(.errcode(-1), on: path)
+            await wecom.state.inject(.httpStatus(502), on: path)
+            try await api.updateTemplateCard(CardUpdate(responseCode: "rc1", userIDs: ["zhangsan"], replaceName: "已处理"))
+            #expect(await wecom.state.gettokenCount == 2)
+            #expect(await wecom.state.cardUpdates.map(\.responseCode) == ["rc1"])
         }
     }
 

@@ -38,7 +38,20 @@ func buildApplication(
             "heldOutTop1": "\(calibration.heldOutTop1)", "heldOutRecall3": "\(calibration.heldOutRecall3)",
             "answerThreshold": "\(calibration.answerThreshold)",
         ])
-    let transaction = MessageTransaction(database: database.writer)
+    for warning in configuration.escalationWarnings {
+        logger.warning("escalation.yaml: \(warning)")
+    }
+    let routing = configuration.escalation.routing
+    for (category, line) in routing.unknownCategories(known: Set(knowledgeBase.categories.map(\.id))) {
+        // A warning, never a refusal: categories come and go through imports.
+        logger.warning(
+            "escalation.yaml routes a category the knowledge base does not have",
+            metadata: ["category": "\(category)", "line": "\(line.map(String.init) ?? "-")"])
+    }
+    logger.info(
+        "Escalation routing loaded",
+        metadata: ["teams": "\(routing.teams.count)", "rules": "\(routing.rules.count)", "default": "\(routing.defaultTeam)"])
+    let transaction = MessageTransaction(database: database.writer, routing: routing, cards: configuration.bot.cards)
     let metrics = ServerMetrics()
     let outboxSignal = WorkSignal()
     var services: [any Service] = [knowledge]
@@ -78,14 +91,15 @@ func buildApplication(
     }
 
     let directory = DirectoryCache(
-        database: database.writer, lookup: directoryLookup, settings: configuration.directory, logger: logger)
+        database: database.writer, lookup: directoryLookup, settings: configuration.directory, logger: logger,
+        overrides: configuration.escalation.overrides)
     let processor = InboxProcessor(
         transaction: transaction, knowledge: knowledge, settings: configuration.bot, directory: directory,
         outboxSignal: outboxSignal, clock: clock, metrics: metrics, logger: logger)
     services.insert(processor, at: 0)
     let readiness = Readiness(required: Set(services.map { String(describing: type(of: $0)) }))
     let router = buildRouter(
-        database: database, inbox: transaction.inbox, processor: processor, channel: channel, metrics: metrics,
+        database: database, transaction: transaction, processor: processor, channel: channel, metrics: metrics,
         readiness: readiness,
         admin: .init(
             token: adminToken, knowledgeStore: knowledgeStore, knowledge: knowledge, bot: configuration.bot,
@@ -132,7 +146,7 @@ func seedKnowledgeIfEmpty(_ store: any KnowledgeStore, from directory: URL, logg
 
 /// The routes of the server.
 func buildRouter(
-    database: AppDatabase, inbox: any InboxStore, processor: InboxProcessor,
+    database: AppDatabase, transaction: MessageTransaction, processor: InboxProcessor,
     channel: WeComCallbackController<AppRequestContext>.Channel, metrics: ServerMetrics, readiness: Readiness,
     admin: AdminDependencies
 ) -> Router<AppRequestContext> {
@@ -141,7 +155,7 @@ func buildRouter(
     HealthController(database: database, readiness: readiness, metrics: metrics, knowledge: admin.knowledge).addRoutes(to: router)
     DocumentationController<AppRequestContext>().addRoutes(to: router)
     WeComCallbackController(
-        channel: channel, inbox: inbox, processor: processor, metrics: metrics,
+        channel: channel, inbox: transaction.inbox, processor: processor, metrics: metrics,
         buttonChosenLabel: admin.bot.replies.buttonChosen, clock: admin.clock
     )
     .addRoutes(to: router.group("wecom/callback"))
@@ -158,5 +172,7 @@ func buildRouter(
     )
     .addRoutes(to: api)
     FeedbackController(log: DatabaseQuestionLogStore(database: database.writer)).addRoutes(to: api)
+    TicketController(database: database.writer, transaction: transaction, directory: admin.directory, clock: admin.clock)
+        .addRoutes(to: api)
     return router
 }

@@ -20,6 +20,10 @@ struct AppConfiguration: Sendable {
     var bot = BotSettings()
     var directory = DirectorySettings()
     var outbox = OutboxSettings()
+    /// Teams, routing, first-response promises, intake and place overrides (`escalation.yaml`).
+    var escalation = EscalationSettings.standard
+    /// What `escalation.yaml` has that works but deserves a look, logged at start.
+    var escalationWarnings: [String] = []
     var logLevel: Logger.Level = .info
 
     /// Reads the configuration from `environment` and the YAML file it points to.
@@ -54,6 +58,9 @@ struct AppConfiguration: Sendable {
         if let directory = file.directory { configuration.directory.apply(directory) }
         if let outbox = file.outbox { configuration.outbox.apply(outbox) }
         configuration.weCom = WeComChannelSettings(environment: environment, defaultAPIBase: file.wecom?.apiBase)
+        (configuration.escalation, configuration.escalationWarnings) = try EscalationFile.load(
+            from: configDirectory.appendingPathComponent("escalation.yaml"), knownCategories: nil)
+        configuration.bot.intake = configuration.escalation.intake
         return configuration
     }
 }
@@ -118,10 +125,12 @@ struct BotSettings: Sendable {
 
     /// Who decides hand-overs (the same for the live path, `ask` and `eval`).
     var policy = HandOverPolicy()
+    /// What the bot asks before a hand-over (from `escalation.yaml`).
+    var intake = IntakePlan.standard
 
     /// The conversation as configured.
     var reducer: ConversationReducer {
-        ConversationReducer(policy: policy, replies: replies, welcomeInterval: welcomeInterval)
+        ConversationReducer(policy: policy, replies: replies, welcomeInterval: welcomeInterval, intake: intake)
     }
 
     /// Trains and calibrates the question engine for `knowledgeBase` with this answering policy and

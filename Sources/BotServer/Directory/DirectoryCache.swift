@@ -1,3 +1,4 @@
+import Escalation
 import Foundation
 import GRDB
 import Logging
@@ -9,26 +10,40 @@ import WeComAdapter
 /// WeCom (`user/get`, and `department/list` at most once per refresh interval for everyone). If WeCom
 /// cannot be reached the last known place is used, or none: a missing region only means the default
 /// answer, never a lost message.
+///
+/// The places set by hand in `escalation.yaml` win over the directory: a department's when the
+/// directory is read (the cached place then keeps it), an associate's own on every answer, also for an
+/// associate the directory does not know.
 actor DirectoryCache {
     private let database: any DatabaseWriter
     private let lookup: (any DirectoryLookup)?
     private let settings: DirectorySettings
     private let logger: Logger
+    private let overrides: PlaceOverrides
     private var departments: (list: [Int: WeComDepartment], fetchedAt: Date)?
     /// When a lookup last failed, per associate: WeCom is not asked again for a while, so that an outage
     /// does not add its retries to every message.
     private var failedAt: [String: Date] = [:]
     static let retryAfterFailure: TimeInterval = 5 * 60
 
-    init(database: any DatabaseWriter, lookup: (any DirectoryLookup)?, settings: DirectorySettings, logger: Logger) {
+    init(
+        database: any DatabaseWriter, lookup: (any DirectoryLookup)?, settings: DirectorySettings, logger: Logger,
+        overrides: PlaceOverrides = .none
+    ) {
         self.database = database
         self.lookup = lookup
         self.settings = settings
         self.logger = logger
+        self.overrides = overrides
     }
 
-    /// Where `userID` works, nil when the directory does not say (WeCom off, unknown member).
+    /// Where `userID` works, nil when neither the directory nor an override says (WeCom off, unknown member).
     func place(of userID: String, now: Date) async -> AssociatePlace? {
+        overrides.applyingUser(userID, to: await directoryPlace(of: userID, now: now), now: now)
+    }
+
+    /// Where the directory (with the departments' overrides) places `userID`.
+    private func directoryPlace(of userID: String, now: Date) async -> AssociatePlace? {
         let cached = try? await database.read { db in try AssociatePlace.fetchOne(db, key: userID) }
         if let cached, now.timeIntervalSince(cached.fetchedAt) < settings.refreshInterval { return cached }
         guard let lookup else { return cached }
@@ -40,7 +55,9 @@ actor DirectoryCache {
                 // A department created since the list was read (a new store): read it again.
                 departments = try await departmentList(lookup, now: now, refresh: true)
             }
-            let place = Self.place(of: user, in: departments, settings: settings, now: now)
+            let place = overrides.applyingDepartment(
+                of: user.mainDepartment ?? user.departments.first,
+                to: Self.place(of: user, in: departments, settings: settings, now: now))
             try await database.write { db in try place.save(db) }
             failedAt[userID] = nil
             logger.debug(

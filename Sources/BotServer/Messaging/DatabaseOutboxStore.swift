@@ -2,15 +2,24 @@ import Foundation
 import GRDB
 import WeComAdapter
 
-/// The outbox in SQLite (the `outbox` table, `server.v1` and `server.v5` migrations).
+/// The outbox in SQLite (the `outbox` table, `server.v1`, `server.v5` and `server.v8` migrations).
 struct DatabaseOutboxStore: OutboxStore {
     let writer: any DatabaseWriter
 
-    func enqueue(_ messages: [OutgoingMessage], inReplyTo inboxID: Int64?, at now: Date, in db: Database) throws {
-        for message in messages {
-            var record = try OutboxRecord(inboxID: inboxID, message: message, now: now)
+    func enqueue(_ items: [OutboxItem], inReplyTo inboxID: Int64?, at now: Date, in db: Database) throws {
+        for item in items {
+            var record = try OutboxRecord(inboxID: inboxID, item: item, now: now)
             try record.insert(db)
         }
+    }
+
+    func responseCode(ofCard taskID: String, in db: Database) throws -> String? {
+        // A card sent again under the same task id (WeCom wants it unique, but nothing enforces that
+        // here) answers with the latest send's code: that is the card its recipients see last.
+        try String.fetchOne(
+            db,
+            sql: "SELECT response_code FROM outbox WHERE task_id = ? AND status = ? ORDER BY id DESC LIMIT 1",
+            arguments: [taskID, Status.sent])
     }
 
     private typealias Status = OutboxRecord.Status
@@ -63,11 +72,12 @@ struct DatabaseOutboxStore: OutboxStore {
         }
     }
 
-    func markSent(_ outboxID: Int64, weComMessageID: String?, now: Date) async throws {
+    func markSent(_ outboxID: Int64, weComMessageID: String?, responseCode: String?, now: Date) async throws {
         try await writer.write { db in
             _ = try OutboxRecord.filter(key: outboxID).updateAll(
                 db, Self.status.set(to: Status.sent), Column(OutboxRecord.CodingKeys.sentAt).set(to: now),
-                Column(OutboxRecord.CodingKeys.weComMessageID).set(to: weComMessageID), Self.attempts += 1)
+                Column(OutboxRecord.CodingKeys.weComMessageID).set(to: weComMessageID),
+                Column(OutboxRecord.CodingKeys.responseCode).set(to: responseCode), Self.attempts += 1)
         }
     }
 

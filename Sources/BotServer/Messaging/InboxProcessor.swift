@@ -92,41 +92,19 @@ final class InboxProcessor: Service, Sendable {
         let metadata: Logger.Metadata = ["inbox": "\(id)", "key": "\(record.dedupeKey)", "user": "\(record.userID)"]
         do {
             let message = try CallbackMessage(xml: record.xml)
-            let now = clock.now()
-            // One snapshot of the knowledge for the whole message: an edit meanwhile cannot mix versions.
-            let snapshot = knowledge.engine
-            let state = try await transaction.conversationState(of: message.fromUser)
-            var step = ConversationReducer.Step(state: state, effects: [])
-            if let input = ConversationInput(message) {
-                let hot = input == .opened ? try await hotQuestions(in: snapshot, now: now) : []
-                // Only a question or a pick can get an answer, which may differ by region.
-                let region = input.mayGetAnAnswer ? await directory.place(of: message.fromUser, now: now)?.region : nil
-                step = reducer.reduce(
-                    input, state: state, knowledge: snapshot,
-                    context: .init(
-                        messageKey: record.dedupeKey, region: region, hotQuestions: hot, newChoiceID: ChoiceAction.newCardID()),
-                    now: now)
+            if let (command, tap) = agentCommand(in: message) {
+                try await handleAgent(command, tap: tap, message: message, record: record, metadata: metadata)
+                return
             }
-            let replies = renderer.messages(step.replies, to: message.fromUser)
-            try await transaction.complete(
-                id, messageKey: record.dedupeKey, of: message.fromUser, step: step, replies: replies, now: now)
-            let logged = step.loggedQuestion
-            let reasons = logged?.assessment.reasons.map { $0.rawValue }.joined(separator: ",") ?? ""
-            if let logged {
-                (metrics.questions[logged.kind] ?? metrics.followUps[logged.kind])?.increment()
+            // An agent's claim or a resolution may change the conversation meanwhile: then again, on the new state.
+            for attempt in 1... {
+                do {
+                    try await handleAssociate(message, record: record, metadata: metadata)
+                    break
+                } catch is MessageTransaction.ConversationChanged where attempt < 5 {
+                    logger.debug("Conversation changed while handling; handling again", metadata: metadata)
+                }
             }
-            for case .feedback(_, let helpful) in step.effects {
-                (helpful ? metrics.feedbackHelpful : metrics.feedbackUnhelpful).increment()
-            }
-            metrics.handlingTime.record(.seconds(max(0, clock.now().timeIntervalSince(record.receivedAt))))
-            logger.info(
-                "Handled message",
-                metadata: metadata.merging(
-                    [
-                        "replies": "\(replies.count)", "decision": "\(logged?.kind ?? "-")",
-                        "reasons": "\(reasons)",
-                    ]) { $1 })
-            if !replies.isEmpty { await outboxSignal.notify() }
         } catch {
             let giveUp = record.attempts + 1 >= maxAttempts
             logger.error(
@@ -137,6 +115,103 @@ final class InboxProcessor: Service, Sendable {
                 try? await Task.sleep(for: .milliseconds(200 << min(record.attempts, 6)))
             }
         }
+    }
+
+    /// The agent command in `message`: a typed one from an agent, or a tap on a ticket card.
+    private func agentCommand(in message: CallbackMessage) -> (AgentCommand, CardTap?)? {
+        switch message.content {
+        case .templateCardEvent(let event):
+            guard let action = TicketCardAction(cardKey: event.eventKey) else { return nil }
+            let tap = CardTap(cardID: event.taskID, user: message.fromUser, token: event.responseCode)
+            switch action {
+            case .claim(let number): return (.claim(number), tap)
+            case .reassign(let number): return (.reassign(number, to: ""), tap)
+            }
+        case .text(let text):
+            guard transaction.desk.routing.isAgent(message.fromUser), let command = AgentCommand.parse(text) else { return nil }
+            return (command, nil)
+        default:
+            return nil
+        }
+    }
+
+    private func handleAgent(
+        _ command: AgentCommand, tap: CardTap?, message: CallbackMessage, record: InboxRecord, metadata: Logger.Metadata
+    ) async throws {
+        guard let id = record.id else { return }
+        let now = clock.now()
+        let place = await directory.place(of: message.fromUser, now: now)
+        let agent = TicketDesk.Person(userID: message.fromUser, name: place?.name)
+        let (notices, ticket) = try await transaction.completeAgentCommand(id, command: command, by: agent, tap: tap, now: now)
+        if let ticket {
+            if ticket.claimedAt == now {
+                metrics.ticketClaimed(team: ticket.team.rawValue, after: now.timeIntervalSince(ticket.createdAt))
+            }
+            if ticket.firstReplyAt == now {
+                metrics.ticketFirstReply(team: ticket.team.rawValue, after: now.timeIntervalSince(ticket.createdAt))
+            }
+        }
+        metrics.handlingTime.record(.seconds(max(0, clock.now().timeIntervalSince(record.receivedAt))))
+        logger.info(
+            "Handled agent command",
+            metadata: metadata.merging(
+                [
+                    "command": "\(command.name)", "ticket": "\(command.ticket.map { "\($0)" } ?? "-")",
+                    "notices": "\(notices.count)",
+                ]
+            ) { $1 })
+        if !notices.isEmpty { await outboxSignal.notify() }
+    }
+
+    private func handleAssociate(_ message: CallbackMessage, record: InboxRecord, metadata: Logger.Metadata) async throws {
+        guard let id = record.id else { return }
+        let now = clock.now()
+        // One snapshot of the knowledge for the whole message: an edit meanwhile cannot mix versions.
+        let snapshot = knowledge.engine
+        let state = try await transaction.conversationState(of: message.fromUser)
+        var step = ConversationReducer.Step(state: state, effects: [])
+        var person = TicketDesk.Person(userID: message.fromUser)
+        if let input = ConversationInput(message) {
+            let hot = input == .opened ? try await hotQuestions(in: snapshot, now: now) : []
+            // The place picks an entry's regional answer and routes a ticket.
+            if input != .opened, let place = await directory.place(of: message.fromUser, now: now) {
+                person = TicketDesk.Person(userID: place.userID, name: place.name, store: place.store, region: place.region)
+            }
+            step = reducer.reduce(
+                input, state: state, knowledge: snapshot,
+                context: .init(
+                    messageKey: record.dedupeKey, region: person.region, hotQuestions: hot,
+                    newChoiceID: ChoiceAction.newCardID()),
+                now: now)
+        }
+        let replies = renderer.messages(step.replies, to: message.fromUser)
+        let opened = try await transaction.complete(
+            id, messageKey: record.dedupeKey, of: person, from: state, step: step, replies: replies,
+            categories: snapshot.knowledgeBase.categories, now: now)
+        let logged = step.loggedQuestion
+        let reasons = logged?.assessment.reasons.map { $0.rawValue }.joined(separator: ",") ?? ""
+        if let logged {
+            (metrics.questions[logged.kind] ?? metrics.followUps[logged.kind])?.increment()
+        }
+        for case .feedback(_, let helpful) in step.effects {
+            (helpful ? metrics.feedbackHelpful : metrics.feedbackUnhelpful).increment()
+        }
+        for ticket in opened {
+            metrics.ticketOpened(team: ticket.team.rawValue, reasons: ticket.reasons.map(\.rawValue))
+            logger.notice(
+                "Opened ticket",
+                metadata: metadata.merging(
+                    ["ticket": "\(ticket.number)", "team": "\(ticket.team)", "priority": "\(ticket.priority.rawValue)"]) { $1 })
+        }
+        metrics.handlingTime.record(.seconds(max(0, clock.now().timeIntervalSince(record.receivedAt))))
+        logger.info(
+            "Handled message",
+            metadata: metadata.merging(
+                [
+                    "replies": "\(replies.count)", "decision": "\(logged?.kind ?? "-")",
+                    "reasons": "\(reasons)", "ticket": "\(step.state.ticket.map { "\($0)" } ?? "-")",
+                ]) { $1 })
+        await outboxSignal.notify()
     }
 
     /// The most answered entries of the last 30 days, topped up with each category's first entry.

@@ -5,9 +5,9 @@ import GRDB
 import WeComAdapter
 
 /// Applies what handling one message produced across the modules' stores, in one transaction with
-/// marking the message handled: the conversation's new state, the question log, hand-overs, feedback
-/// and the replies queued in the outbox. A crash leaves either all of it or none (the message is then
-/// handled again).
+/// marking the message handled: the conversation's new state, the question log, hand-overs, tickets,
+/// feedback and the replies and notices queued in the outbox. A crash leaves either all of it or none
+/// (the message is then handled again).
 struct MessageTransaction: Sendable {
     let database: any DatabaseWriter
     let inbox: any InboxStore
@@ -15,14 +15,22 @@ struct MessageTransaction: Sendable {
     let conversations: any ConversationStore
     let questionLog: any QuestionLogStore
     let handOvers: any UnansweredQuestionStore
+    let desk: TicketDesk
+    let notices: TicketNoticeRenderer
 
-    init(database: any DatabaseWriter) {
+    /// The associate's conversation changed between reading it and writing the outcome (an agent
+    /// resolved their ticket meanwhile): the message is handled again on the new state.
+    struct ConversationChanged: Error {}
+
+    init(database: any DatabaseWriter, routing: RoutingTable = EscalationSettings.standard.routing, cards: Bool = true) {
         self.database = database
         inbox = DatabaseInboxStore(database: database)
         outbox = DatabaseOutboxStore(writer: database)
         conversations = DatabaseConversationStore()
         questionLog = DatabaseQuestionLogStore(database: database)
         handOvers = DatabaseUnansweredQuestionStore(database: database)
+        desk = TicketDesk(routing: routing)
+        notices = TicketNoticeRenderer(replies: WeComReplyRenderer(cards: cards), texts: desk.texts)
     }
 
     /// What the bot remembers of the associate's conversation.
@@ -30,13 +38,23 @@ struct MessageTransaction: Sendable {
         try await database.read { [conversations] db in try conversations.state(of: userID, in: db) }
     }
 
-    /// Keeps `step` for the message `inboxID` (key `messageKey`) of `userID` and queues `replies`.
+    /// Keeps `step` for the message `inboxID` (key `messageKey`) of `person`, who was in `previous`
+    /// when it was handled, and queues `replies` and what the tickets make people hear.
+    /// - Throws: `ConversationChanged` when the state is no longer `previous`: nothing is written.
+    /// - Returns: the tickets opened.
+    @discardableResult
     func complete(
-        _ inboxID: Int64, messageKey: String, of userID: String, step: ConversationReducer.Step,
-        replies: [OutgoingMessage], now: Date
-    ) async throws {
+        _ inboxID: Int64, messageKey: String, of person: TicketDesk.Person, from previous: ConversationState,
+        step: ConversationReducer.Step, replies: [OutgoingMessage], categories: [Category], now: Date
+    ) async throws -> [Ticket] {
         try await database.write { [self] db in
+            let userID = person.userID
+            // Checked again just before anything is queued, so a bot reply never races a claim or a resolution.
+            guard try conversations.state(of: userID, in: db) == previous else { throw ConversationChanged() }
+            try conversations.save(step.state, of: userID, at: now, in: db)
             try outbox.enqueue(replies, inReplyTo: inboxID, at: now, in: db)
+            var opened: [Ticket] = []
+            var ticketNotices: [TicketNotice] = []
             for effect in step.effects {
                 switch effect {
                 case .reply:
@@ -52,12 +70,50 @@ struct MessageTransaction: Sendable {
                             confidence: assessment.confidence, category: assessment.category,
                             reasons: assessment.reasons.map(\.rawValue), messageKey: messageKey, createdAt: now),
                         in: db)
+                case .openTicket(let request):
+                    let (ticket, notices) = try desk.open(request, for: person, categories: categories, now: now, in: db)
+                    try handOvers.link(ticket: ticket.number.rawValue, toLatestOf: userID, in: db)
+                    opened.append(ticket)
+                    ticketNotices += notices
+                case .ticket(let number, let action):
+                    ticketNotices += try desk.associate(action, on: number, by: person, now: now, in: db)
+                case .storeTickets:
+                    ticketNotices += try desk.storeTickets(for: person, in: db)
                 case .feedback(let answeredMessage, let helpful):
                     try questionLog.rate(messageKey: answeredMessage, helpful: helpful, in: db)
                 }
             }
-            try conversations.save(step.state, of: userID, at: now, in: db)
+            try enqueue(ticketNotices, inReplyTo: inboxID, now: now, in: db)
             try inbox.markHandled(inboxID, at: now, in: db)
+            return opened
         }
+    }
+
+    /// Carries out an agent's command (typed, or a tap on a ticket card) for the message `inboxID`.
+    func completeAgentCommand(
+        _ inboxID: Int64, command: AgentCommand, by agent: TicketDesk.Person, tap: CardTap?, now: Date
+    ) async throws -> (notices: [TicketNotice], ticket: Ticket?) {
+        try await database.write { [self] db in
+            let notices = try desk.agent(command, by: agent, tap: tap, now: now, in: db)
+            try enqueue(notices, inReplyTo: inboxID, now: now, in: db)
+            try inbox.markHandled(inboxID, at: now, in: db)
+            return (notices, try command.ticket.flatMap { try desk.store.ticket($0, in: db) })
+        }
+    }
+
+    /// An action on a ticket through the API, by `agent`, without acknowledgements in WeCom.
+    /// - Throws: `TicketDeskError` when it cannot be done.
+    func performForAPI(_ command: AgentCommand, by agent: TicketDesk.Person, now: Date) async throws -> Ticket? {
+        try await database.write { [self] db in
+            let notices = try desk.perform(command, by: agent, acknowledge: false, now: now, in: db)
+            try enqueue(notices, inReplyTo: nil, now: now, in: db)
+            return try command.ticket.flatMap { try desk.store.ticket($0, in: db) }
+        }
+    }
+
+    func enqueue(_ ticketNotices: [TicketNotice], inReplyTo inboxID: Int64?, now: Date, in db: Database) throws {
+        guard !ticketNotices.isEmpty else { return }
+        let items = try notices.items(ticketNotices) { card in try outbox.responseCode(ofCard: card, in: db) }
+        try outbox.enqueue(items, inReplyTo: inboxID, at: now, in: db)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import WeComAdapter
 
-/// A message waiting to be sent to an associate, kept until WeCom has taken it.
+/// A message or card update waiting to be sent, kept until WeCom has taken it.
 struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "outbox"
 
@@ -20,8 +20,9 @@ struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersi
     var id: Int64?
     /// The message this answers, if any.
     var inboxID: Int64?
+    /// The lane (`OutboxItem.lane`): a message's recipients, or `card:` and a card update's response code.
     var userID: String
-    /// The `OutgoingMessage`, as JSON.
+    /// The `OutboxItem`, as JSON.
     var payload: String
     var status: Status
     var attempts: Int
@@ -36,21 +37,30 @@ struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersi
     /// An earlier attempt may have reached WeCom (a crash mid-send, a timeout), so the next one asks
     /// WeCom to drop it if it already arrived.
     var duplicateCheck: Bool
+    /// A template card's `task_id`, so that its response code can be found (`responseCode(ofCard:in:)`).
+    var taskID: String?
+    /// The single-use code WeCom answered a sent card with, which allows one update of it.
+    var responseCode: String?
 
-    init(inboxID: Int64?, message: OutgoingMessage, now: Date) throws {
+    init(inboxID: Int64?, item: OutboxItem, now: Date) throws {
         self.inboxID = inboxID
-        self.userID = message.toUsers.joined(separator: "|")
-        self.payload = String(decoding: try JSONEncoder().encode(message), as: UTF8.self)
+        self.userID = item.lane
+        self.payload = String(decoding: try JSONEncoder().encode(item), as: UTF8.self)
         self.status = .pending
         self.attempts = 0
         self.nextAttemptAt = now
         self.createdAt = now
         self.duplicateCheck = false
+        self.taskID = item.cardTaskID
     }
 
-    /// The message to send.
-    func message() throws -> OutgoingMessage {
-        try JSONDecoder().decode(OutgoingMessage.self, from: Data(payload.utf8))
+    init(inboxID: Int64?, message: OutgoingMessage, now: Date) throws {
+        try self.init(inboxID: inboxID, item: .message(message), now: now)
+    }
+
+    /// What to send.
+    func item() throws -> OutboxItem {
+        try JSONDecoder().decode(OutboxItem.self, from: Data(payload.utf8))
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -69,5 +79,7 @@ struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersi
         case sentAt = "sent_at"
         case startedAt = "started_at"
         case duplicateCheck = "duplicate_check"
+        case taskID = "task_id"
+        case responseCode = "response_code"
     }
 }

@@ -2,15 +2,23 @@ import Foundation
 import GRDB
 import WeComAdapter
 
-/// The outbox's side of the durable outbox: which replies go next, and what became of each send.
+/// The outbox's side of the durable outbox: which replies and card updates go next, and what became
+/// of each send.
 ///
-/// Replies are queued by `enqueue`, inside the transaction that marks their message handled
-/// (`MessageTransaction`).
+/// Items are queued by `enqueue`, inside the transaction that marks their message handled
+/// (`MessageTransaction`) or records what they announce (a ticket claimed).
 /// An associate's replies form a lane: only the lane's first unsent row (its head) may be sent, so they
 /// arrive in order, and a row is marked `sending` before WeCom is called, so a crash mid-send is known.
+/// Each card update is a lane of its own (`OutboxItem.lane`).
 protocol OutboxStore: Sendable {
-    /// Queues `messages`, in order, as replies to the inbox message `inboxID`, inside the caller's transaction.
-    func enqueue(_ messages: [OutgoingMessage], inReplyTo inboxID: Int64?, at now: Date, in db: Database) throws
+    /// Queues `items`, in order, as replies to the inbox message `inboxID` (nil for none), inside the
+    /// caller's transaction.
+    func enqueue(_ items: [OutboxItem], inReplyTo inboxID: Int64?, at now: Date, in db: Database) throws
+    /// The response code of the card with task id `taskID`: what WeCom answered its latest send with,
+    /// which allows one update of the card for all its recipients (`CardUpdate`). Nil while the card is
+    /// not sent yet, or when WeCom gave none (a resend after a crash that WeCom dropped as a duplicate;
+    /// the code of a click on the card can stand in). A code already used makes the update fail, for good.
+    func responseCode(ofCard taskID: String, in db: Database) throws -> String?
     /// Returns rows left `sending` by a process that stopped mid-send to the queue, marked for WeCom's
     /// duplicate check (they may have arrived). Called once at start, before any send.
     /// - Returns: how many rows were recovered.
@@ -21,11 +29,18 @@ protocol OutboxStore: Sendable {
     /// When the next lane head not in flight falls due, if any; rows behind a head are not counted,
     /// since they cannot go first.
     func nextDue() async throws -> Date?
-    /// WeCom took the message.
-    func markSent(_ outboxID: Int64, weComMessageID: String?, now: Date) async throws
+    /// WeCom took the message or card update; `responseCode` is what it answered a card with.
+    func markSent(_ outboxID: Int64, weComMessageID: String?, responseCode: String?, now: Date) async throws
     /// Back to the queue until `at`. `mayHaveArrived` (no answer from WeCom: a timeout, a network or HTTP
     /// error) makes the later attempts ask for the duplicate check.
     func scheduleRetry(_ outboxID: Int64, at: Date, errcode: Int?, error: String, mayHaveArrived: Bool) async throws
-    /// WeCom refused the message for good.
+    /// WeCom refused the message or card update for good.
     func markFailed(_ outboxID: Int64, errcode: Int?, error: String) async throws
+}
+
+extension OutboxStore {
+    /// Queues `messages`, in order, as replies to the inbox message `inboxID`, inside the caller's transaction.
+    func enqueue(_ messages: [OutgoingMessage], inReplyTo inboxID: Int64?, at now: Date, in db: Database) throws {
+        try enqueue(messages.map(OutboxItem.message), inReplyTo: inboxID, at: now, in: db)
+    }
 }

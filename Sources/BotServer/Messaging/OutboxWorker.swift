@@ -5,17 +5,24 @@ import ServiceLifecycle
 import Synchronization
 import WeComAdapter
 
-/// Something that delivers an outgoing message: the WeCom API client in production.
+/// Something that delivers outgoing messages and card updates: the WeCom API client in production.
 protocol MessageSender: Sendable {
     /// Sends `message`, with WeCom's duplicate check when `duplicateCheck` is given.
     func send(_ message: OutgoingMessage, duplicateCheck: DuplicateCheck?) async throws(WeComAPIError)
         -> MessageSendResult
+    /// Updates a sent card (`update_template_card`).
+    func update(_ update: CardUpdate) async throws(WeComAPIError)
 }
 
-extension WeComAPIClient: MessageSender {}
+extension WeComAPIClient: MessageSender {
+    func update(_ update: CardUpdate) async throws(WeComAPIError) {
+        try await updateTemplateCard(update)
+    }
+}
 
 /// Sends the outbox: each associate's messages in order, one at a time; up to
-/// `OutboxSettings.concurrency` associates at once.
+/// `OutboxSettings.concurrency` associates at once. Card updates go the same way, each in a lane of
+/// its own.
 ///
 /// Each associate is a lane: only its first unsent row may go, and a freed slot takes the next due
 /// lane at once, so one slow send (a 10 s timeout) holds up only its own associate. With nothing due
@@ -26,6 +33,10 @@ extension WeComAPIClient: MessageSender {}
 /// WeCom may get over is retried with growing waits and never given up; a permanent one is recorded
 /// with its errcode. On graceful shutdown no new send starts, and sends under way get
 /// `OutboxSettings.shutdownDeadline` before they are cancelled (and resent, checked, at next start).
+///
+/// A card update has no duplicate check and needs none: it is idempotent, and one that had arrived
+/// used its single-use response code, so the resend fails (for good, with a warning). Its retries end
+/// when the code expires (`CardUpdate.responseCodeLifetime` after it was queued).
 final class OutboxWorker: Service, Sendable {
     /// How far back WeCom compares a checked resend: WeCom's default, long enough for a restart, short
     /// enough that an earlier, different message's identical text is rarely within it.
@@ -134,33 +145,52 @@ final class OutboxWorker: Service, Sendable {
             "outbox": "\(id)", "inbox": "\(record.inboxID.map(String.init) ?? "-")", "user": "\(record.userID)",
         ]
         if record.duplicateCheck { metadata["duplicateCheck"] = "on" }
-        let message: OutgoingMessage
+        let item: OutboxItem
         do {
-            message = try record.message()
+            item = try record.item()
         } catch {
             logger.error("Unreadable outbox payload; marking failed", metadata: metadata)
             await persist(metadata) { try await self.store.markFailed(id, errcode: nil, error: "unreadable payload: \(error)") }
             return
         }
         do {
-            let result = try await sender.send(
-                message, duplicateCheck: record.duplicateCheck ? DuplicateCheck(interval: Self.duplicateCheckInterval) : nil)
-            await persist(metadata) { try await self.store.markSent(id, weComMessageID: result.messageID, now: self.now()) }
-            metrics.outboxSent.increment()
-            if !result.invalidUsers.isEmpty {
-                logger.warning(
-                    "WeCom did not deliver to some recipients",
-                    metadata: metadata.merging(["invalid": "\(result.invalidUsers)"]) { $1 })
-            } else {
-                logger.info("Sent", metadata: metadata)
+            switch item {
+            case .message(let message):
+                let result = try await sender.send(
+                    message,
+                    duplicateCheck: record.duplicateCheck ? DuplicateCheck(interval: Self.duplicateCheckInterval) : nil)
+                await persist(metadata) {
+                    try await self.store.markSent(
+                        id, weComMessageID: result.messageID, responseCode: result.responseCode, now: self.now())
+                }
+                if !result.invalidUsers.isEmpty {
+                    logger.warning(
+                        "WeCom did not deliver to some recipients",
+                        metadata: metadata.merging(["invalid": "\(result.invalidUsers)"]) { $1 })
+                } else {
+                    logger.info("Sent", metadata: metadata)
+                }
+            case .cardUpdate(let update):
+                try await sender.update(update)
+                await persist(metadata) {
+                    try await self.store.markSent(id, weComMessageID: nil, responseCode: nil, now: self.now())
+                }
+                logger.info("Card updated", metadata: metadata)
             }
+            metrics.outboxSent.increment()
         } catch {
             if Task.isCancelled {
                 // Shutdown cut the send short: the row stays `sending`, and the next start resends it checked.
                 logger.notice("Send cancelled by shutdown; left for the next start", metadata: metadata)
                 return
             }
-            if error.isRetryable {
+            let codeExpired: Bool
+            if case .cardUpdate = item {
+                codeExpired = now().timeIntervalSince(record.createdAt) >= CardUpdate.responseCodeLifetime / .seconds(1)
+            } else {
+                codeExpired = false
+            }
+            if error.isRetryable, !codeExpired {
                 let delay = retryDelay(after: record.attempts + 1, error: error)
                 logger.warning(
                     "Send failed; will retry",
@@ -172,11 +202,19 @@ final class OutboxWorker: Service, Sendable {
                     try await self.store.scheduleRetry(
                         id, at: at, errcode: error.errcode, error: error.description, mayHaveArrived: error.errcode == nil)
                 }
+                return
+            }
+            if case .cardUpdate = item, codeExpired || error.kind != .configuration {
+                // A used or expired response code is expected now and then (an update that arrived
+                // before a crash, a card updated from elsewhere) and costs only a stale label.
+                logger.warning(
+                    "Card update failed for good; its response code may be used or expired",
+                    metadata: metadata.merging(["error": "\(error)", "expired": "\(codeExpired)"]) { $1 })
             } else {
                 logger.error("Send failed permanently", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-                metrics.outboxFailed.increment()
-                await persist(metadata) { try await self.store.markFailed(id, errcode: error.errcode, error: error.description) }
             }
+            metrics.outboxFailed.increment()
+            await persist(metadata) { try await self.store.markFailed(id, errcode: error.errcode, error: error.description) }
         }
     }
 

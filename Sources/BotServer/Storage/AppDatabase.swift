@@ -122,6 +122,18 @@ struct AppDatabase: Sendable {
         migrator.registerMigration("server.v7.question-log-json-lists") { db in
             try JSONLists.convert(table: QuestionLogRecord.databaseTableName, columns: ["candidate_ids", "reasons"], in: db)
         }
+        migrator.registerMigration("server.v8.outbox-card-updates") { db in
+            // A sent card's response code allows one update of it (a ticket claimed: everyone's card
+            // says by whom); it is found by the card's task id. Rows queued before have neither.
+            try db.alter(table: OutboxRecord.databaseTableName) { table in
+                table.add(column: "task_id", .text)
+                table.add(column: "response_code", .text)
+            }
+            // Only cards have a task id: the index holds them alone, and `task_id = ?` still uses it.
+            try db.create(
+                index: "outbox_task_id", on: OutboxRecord.databaseTableName, columns: ["task_id"],
+                condition: Column("task_id") != nil)
+        }
         return migrator
     }
 }

@@ -60,6 +60,50 @@ struct ServerMetrics: Sendable {
             ])
     }
 
+    /// A ticket opened for `team`, counted once per reason.
+    func ticketOpened(team: String, reasons: [String]) {
+        let descriptor = MetricNameDescriptor(
+            namespace: "storedesk", metricName: "tickets_opened", unitName: "total",
+            helpText: "Tickets opened, by team and hand-over reason")
+        for reason in reasons.isEmpty ? ["none"] : reasons {
+            registry.makeCounter(descriptor: descriptor, labels: [("team", team), ("reason", reason)]).increment()
+        }
+    }
+
+    /// From a ticket's opening to its claim, by team.
+    func ticketClaimed(team: String, after wait: Double) {
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "storedesk", metricName: "ticket_time_to_claim", unitName: "seconds",
+                helpText: "From a ticket's opening to an agent's claim"),
+            labels: [("team", team)], buckets: Self.ticketBuckets
+        ).record(.seconds(max(0, wait)))
+    }
+
+    /// From a ticket's opening to its agent's first reply, by team.
+    func ticketFirstReply(team: String, after wait: Double) {
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "storedesk", metricName: "ticket_time_to_first_reply", unitName: "seconds",
+                helpText: "From a ticket's opening to the agent's first reply to the associate"),
+            labels: [("team", team)], buckets: Self.ticketBuckets
+        ).record(.seconds(max(0, wait)))
+    }
+
+    /// Tickets now, by status and team (set from the database when metrics are read).
+    func setTickets(_ counts: [(status: String, team: String, count: Int)]) {
+        let descriptor = MetricNameDescriptor(
+            namespace: "storedesk", metricName: "tickets", helpText: "Tickets by status and team")
+        for (status, team, count) in counts {
+            registry.makeGauge(descriptor: descriptor, labels: [("status", status), ("team", team)]).set(Double(count))
+        }
+    }
+
+    static let ticketBuckets: [Duration] = [
+        .seconds(60), .seconds(300), .seconds(600), .seconds(1800), .seconds(3600), .seconds(7200), .seconds(4 * 3600),
+        .seconds(86400),
+    ]
+
     /// The metrics in Prometheus text format.
     func exposition() -> String {
         var buffer: [UInt8] = []

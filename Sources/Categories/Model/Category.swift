@@ -23,18 +23,21 @@ public struct Category: Sendable, Hashable, Codable, Identifiable {
     public var keywords: [String]
     /// The support team that takes this category's hand-overs.
     public var team: String?
+    /// An admin's "always a person": its questions go to the team instead of being answered.
+    public var alwaysPerson: Bool
     /// When an admin retired it; a retired category takes no new entries and is not offered.
     public var retiredAt: Date?
 
     public init(
         id: CategoryID, name: String, description: String = "", keywords: [String] = [], team: String? = nil,
-        retiredAt: Date? = nil
+        alwaysPerson: Bool = false, retiredAt: Date? = nil
     ) {
         self.id = id
         self.name = name
         self.description = description
         self.keywords = keywords
         self.team = team
+        self.alwaysPerson = alwaysPerson
         self.retiredAt = retiredAt
     }
 
@@ -44,6 +47,7 @@ public struct Category: Sendable, Hashable, Codable, Identifiable {
     enum CodingKeys: String, CodingKey {
         case id, name, description, keywords, team
         case retiredAt = "retired_at"
+        case alwaysPerson = "always_person"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -53,6 +57,7 @@ public struct Category: Sendable, Hashable, Codable, Identifiable {
         description = try container.decodeIfPresent(String.self, forKey: .description) ?? ""
         keywords = try container.decodeIfPresent([String].self, forKey: .keywords) ?? []
         team = try container.decodeIfPresent(String.self, forKey: .team)
+        alwaysPerson = try container.decodeIfPresent(Bool.self, forKey: .alwaysPerson) ?? false
         retiredAt = try container.decodeIfPresent(Date.self, forKey: .retiredAt)
     }
 }

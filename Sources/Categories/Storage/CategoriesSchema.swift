@@ -77,5 +77,14 @@ public enum CategoriesSchema {
         migrator.registerMigration("categories.v6.unanswered-json-lists") { db in
             try JSONLists.convert(table: UnansweredQuestion.databaseTableName, columns: ["candidate_ids", "reasons"], in: db)
         }
+        migrator.registerMigration("categories.v7.always-person-and-ticket-link") { db in
+            try db.alter(table: "category") { table in
+                table.add(column: "always_person", .boolean).notNull().defaults(to: false)
+            }
+            // The ticket a hand-over became (the review queue links to it).
+            try db.alter(table: UnansweredQuestion.databaseTableName) { table in
+                table.add(column: "ticket_number", .integer)
+            }
+        }
     }
 }

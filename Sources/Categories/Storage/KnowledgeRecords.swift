@@ -10,12 +10,14 @@ struct CategoryRow: Codable, FetchableRecord, PersistableRecord {
     var description: String
     var keywords: [String]
     var team: String?
+    var alwaysPerson: Bool
     var retiredAt: Date?
     var position: Int
 
     enum CodingKeys: String, CodingKey {
         case id, name, description, keywords, team, position
         case retiredAt = "retired_at"
+        case alwaysPerson = "always_person"
     }
 
     init(_ category: Category, position: Int) {
@@ -24,6 +26,7 @@ struct CategoryRow: Codable, FetchableRecord, PersistableRecord {
         description = category.description
         keywords = category.keywords
         team = category.team
+        alwaysPerson = category.alwaysPerson
         retiredAt = category.retiredAt
         self.position = position
     }
@@ -31,7 +34,7 @@ struct CategoryRow: Codable, FetchableRecord, PersistableRecord {
     var category: Category {
         Category(
             id: CategoryID(rawValue: id), name: name, description: description, keywords: keywords, team: team,
-            retiredAt: retiredAt)
+            alwaysPerson: alwaysPerson, retiredAt: retiredAt)
     }
 }
 

@@ -27,6 +27,8 @@ public struct UnansweredQuestion: Sendable, Equatable, Codable, FetchableRecord,
     /// The entry the question was added to as a phrasing (`review == .addedToEntry`).
     public var reviewEntryID: String?
     public var reviewNote: String?
+    /// The number of the ticket the hand-over became, once opened (the review queue links to it).
+    public var ticketNumber: Int?
 
     /// What an admin did with the question.
     public enum Review: String, Sendable, Codable, CaseIterable {
@@ -63,6 +65,7 @@ public struct UnansweredQuestion: Sendable, Equatable, Codable, FetchableRecord,
         case reviewedAt = "reviewed_at"
         case reviewEntryID = "review_entry_id"
         case reviewNote = "review_note"
+        case ticketNumber = "ticket_number"
         case userID = "user_id"
         case candidateIDs = "candidate_ids"
         case bestScore = "best_score"

@@ -7,6 +7,8 @@ public protocol UnansweredQuestionStore: Sendable {
     /// Keeps a handed-over question, inside the caller's transaction; a second one for the same
     /// message is ignored.
     func record(_ question: UnansweredQuestion, in db: Database) throws
+    /// Links the associate's latest hand-over not yet linked to the ticket `number` it became.
+    func link(ticket number: Int, toLatestOf userID: String, in db: Database) throws
     /// Newest first; `before` pages (an id from the previous page).
     func questions(_ filter: UnansweredQuestionFilter) async throws -> [UnansweredQuestion]
     func question(id: Int64) async throws -> UnansweredQuestion?
@@ -49,6 +51,14 @@ public struct DatabaseUnansweredQuestionStore: UnansweredQuestionStore {
 
     public init(database: any DatabaseWriter) {
         self.database = database
+    }
+
+    public func link(ticket number: Int, toLatestOf userID: String, in db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE unanswered_question SET ticket_number = ? WHERE id = (
+                    SELECT id FROM unanswered_question WHERE user_id = ? AND ticket_number IS NULL ORDER BY id DESC LIMIT 1)
+                """, arguments: [number, userID])
     }
 
     public func record(_ question: UnansweredQuestion, in db: Database) throws {

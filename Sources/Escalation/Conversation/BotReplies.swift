@@ -27,6 +27,16 @@ public struct BotReplies: Sendable, Codable, Equatable {
     public var urgent = "收到紧急情况，已记录并立即转交总部。如涉及人身安全或火情，请先拨打 110/119/120 并通知店长。"
     public var regional = "这个问题涉及所在区域或门店的具体安排，已转交总部同事确认后回复您。"
     public var welcome = "您好，我是门店助手，可以回答{categories}。"
+    /// Before the first intake question of a hand-over.
+    public var intakeIntro = "好的，转给总部同事前请补充一下：\n"
+    /// 不用了 during the intake questions.
+    public var handOverCancelled = "好的，已取消转人工。有其他问题随时问我。"
+    /// After the answer to a question asked again within 10 minutes.
+    public var askedAgain = "这个问题您刚问过，还没解决的话可以转人工："
+    public var askedAgainOutro = "回复“转人工”由总部同事处理。"
+    public var requestPersonButton = "转人工"
+    /// A 转人工 button tapped while a person already has the conversation.
+    public var alreadyWithPerson = "您的问题已经在总部同事那里了，直接在这里回复即可。"
     public var hotQuestionsIntro = "大家常问："
     public var welcomeOutro = "回复序号查看答案，或直接输入您的问题；需要人工请回复“转人工”。"
 
@@ -63,5 +73,11 @@ public struct BotReplies: Sendable, Codable, Equatable {
         welcome = try text(.welcome, defaults.welcome)
         hotQuestionsIntro = try text(.hotQuestionsIntro, defaults.hotQuestionsIntro)
         welcomeOutro = try text(.welcomeOutro, defaults.welcomeOutro)
+        intakeIntro = try text(.intakeIntro, defaults.intakeIntro)
+        handOverCancelled = try text(.handOverCancelled, defaults.handOverCancelled)
+        askedAgain = try text(.askedAgain, defaults.askedAgain)
+        askedAgainOutro = try text(.askedAgainOutro, defaults.askedAgainOutro)
+        requestPersonButton = try text(.requestPersonButton, defaults.requestPersonButton)
+        alreadyWithPerson = try text(.alreadyWithPerson, defaults.alreadyWithPerson)
     }
 }

@@ -6,8 +6,14 @@ public enum ConversationEffect: Sendable, Equatable {
     case reply(Reply)
     /// Keep the question and what the bot decided (the record behind figures and reviews).
     case logQuestion(LoggedQuestion)
-    /// A person must take this question.
+    /// A person must take this question (kept for the review queue; `openTicket` opens the ticket).
     case handOver(HandOver)
+    /// Open a ticket: the associate is told its number, and agents are offered it.
+    case openTicket(TicketRequest)
+    /// Something the associate did about one of their tickets.
+    case ticket(TicketNumber, AssociateTicketAction)
+    /// List the tickets of the associate's store (本店工单).
+    case storeTickets
     /// "有用" (true) or "没用" (false) on the answer to the message with this key.
     case feedback(onMessage: String, helpful: Bool)
 }
@@ -22,6 +28,8 @@ public struct LoggedQuestion: Sendable, Equatable {
         case categoryChosen = "category_chosen"
         /// "都不是" to the suggestions.
         case declined
+        /// "没用" to an answer.
+        case unhelpful
     }
 
     public var text: String
@@ -50,4 +58,18 @@ public struct HandOver: Sendable, Equatable {
         self.question = question
         self.assessment = assessment
     }
+}
+
+/// What an associate does about a ticket.
+public enum AssociateTicketAction: Sendable, Equatable {
+    /// A message for the ticket's agent (text, or what a non-text message was).
+    case add(String)
+    /// 新问题: the bot answers again; the ticket stays open.
+    case returnToBot
+    /// 不用了: the ticket is withdrawn.
+    case withdraw
+    /// `#1001 进度`: where it stands.
+    case progress
+    /// A rating of the resolved ticket.
+    case rate(TicketRating)
 }

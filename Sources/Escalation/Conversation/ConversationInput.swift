@@ -4,8 +4,8 @@ import Categories
 public enum ConversationInput: Sendable, Equatable {
     /// A text message (trimmed by the reducer).
     case text(String)
-    /// A message that is not text (image, voice, location …).
-    case nonText
+    /// A message that is not text (image, voice, location …), with what it is (图片, 语音 …).
+    case nonText(String)
     /// The associate opened the app (WeCom's enter_agent).
     case opened
     /// A tap on one of the bot's choices; `choiceID` names the list it belonged to.
@@ -20,4 +20,8 @@ public enum ChoiceAction: Sendable, Equatable {
     case category(CategoryID)
     /// None of the suggestions fits: hand the question over.
     case noneOfThese
+    /// Hand the question just asked again to a person (offered when a question comes back).
+    case requestPerson
+    /// The associate's rating of a resolved ticket.
+    case rate(TicketNumber, TicketRating)
 }

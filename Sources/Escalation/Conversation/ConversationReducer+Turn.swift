@@ -26,7 +26,45 @@ extension ConversationReducer {
         // MARK: - Text
 
         mutating func respond(toText text: String) {
+            let command = AssociateCommand.parse(text)
+            // Ticket commands work in any state (a colleague of the same store may ask too).
+            switch command {
+            case .storeTickets?:
+                effects.append(.storeTickets)
+                return
+            case .progress(let number)?:
+                effects.append(.ticket(number, .progress))
+                return
+            case .add(let number, let note)?:
+                effects.append(.ticket(number, .add(note)))
+                return
+            default:
+                break
+            }
+            // While an agent owns the conversation the bot stays silent: everything goes onto the ticket.
+            if let ticket = state.ticket {
+                switch command {
+                case .newQuestion?:
+                    effects.append(.ticket(ticket, .returnToBot))
+                    state.ticket = nil
+                case .withdraw?:
+                    effects.append(.ticket(ticket, .withdraw))
+                    state.ticket = nil
+                default:
+                    effects.append(.ticket(ticket, .add(text)))
+                }
+                return
+            }
             let mode = state.mode(at: now)
+            if case .intake(let pending) = mode {
+                continueIntake(pending, answer: text, command: command)
+                return
+            }
+            if case .rating(let ticket, _) = mode, let rating = TicketRating.parse(TextNormalizer.normalize(text)) {
+                effects.append(.ticket(ticket, .rate(rating)))
+                state.mode = .idle
+                return
+            }
             if case .choosing(let choice) = mode {
                 // A number picks from the list just offered.
                 let offered = choice.entries
@@ -49,35 +87,98 @@ extension ConversationReducer {
                     return
                 }
             }
-            // 有用 / 没用 right after an answer is feedback on it.
+            // 有用 / 没用 right after an answer is feedback on it; 没用 hands the question to a person.
             if case .awaitingFeedback(let answered) = mode, let helpful = Feedback.parse(text) {
                 effects.append(.feedback(onMessage: answered.messageKey, helpful: helpful))
                 state.mode = .idle
-                say(.text(helpful ? replies.feedbackThanks : replies.feedbackSorry))
+                if helpful {
+                    say(.text(replies.feedbackThanks))
+                } else if let question = answered.question {
+                    let entry = answered.entry.flatMap { knowledge.knowledgeBase.entry($0) }
+                    handOver(question, reducer.policy.unhelpful(answer: entry), as: .unhelpful)
+                } else {
+                    say(.text(replies.feedbackSorry))
+                }
                 return
             }
 
             let assessment = reducer.policy.assess(text, with: knowledge)
+            // Every first message is logged once, under its decision.
+            let answered = assessment.decision == .answer ? assessment.candidates.first?.entry.id : nil
+            if assessment.decision == .escalate {
+                handOver(text, assessment, as: nil)
+                return
+            }
             say(
                 reducer.firstReply(
                     to: assessment, text: text, region: context.region, choiceID: context.newChoiceID, knowledge: knowledge))
-            // Every first message is logged once, under its decision.
-            let answered = assessment.decision == .answer ? assessment.candidates.first?.entry.id : nil
             effects.append(.logQuestion(LoggedQuestion(text: text, assessment: assessment, answered: answered)))
             switch assessment.decision {
             case .answer:
-                state.mode = .awaitingFeedback(AnsweredQuestion(messageKey: context.messageKey, answeredAt: now))
+                state.mode = .awaitingFeedback(
+                    AnsweredQuestion(messageKey: context.messageKey, answeredAt: now, question: text, entry: answered))
+                offerPersonIfAskedAgain(text)
             case .suggest:
                 let entries = assessment.candidates.prefix(3).map(\.entry.id)
                 offer(.entries(Array(entries)), for: text)
+                offerPersonIfAskedAgain(text)
             case .clarify:
                 offer(.categories(ConversationReducer.choosableCategories(knowledge).map(\.id)), for: text)
-            case .escalate:
-                effects.append(.handOver(HandOver(question: text, assessment: assessment)))
-                state.mode = .idle
-            case .smalltalk:
+            case .escalate, .smalltalk:
                 break  // small talk leaves an open list open
             }
+        }
+
+        /// The same question again within `AskedQuestion.repeatWindow`: the answer again, and the offer of
+        /// a person (only an explicit request opens a ticket).
+        private mutating func offerPersonIfAskedAgain(_ text: String) {
+            let normal = TextNormalizer.normalize(text)
+            if let last = state.lastQuestion, last.normalized == normal,
+                now.timeIntervalSince(last.askedAt) <= AskedQuestion.repeatWindow
+            {
+                say(
+                    .choices(
+                        ChoiceList(
+                            id: context.newChoiceID + "-p", intro: replies.askedAgain,
+                            items: [.init(label: replies.requestPersonButton, action: .requestPerson)],
+                            outro: replies.askedAgainOutro)))
+            }
+            state.lastQuestion = AskedQuestion(normalized: normal, askedAt: now, text: text)
+        }
+
+        // MARK: - Intake
+
+        /// The associate's answer to an intake question: kept (跳过, 不知道 skip it), then the next
+        /// question or the ticket. 转人工 skips the rest; 不用了 cancels the hand-over.
+        private mutating func continueIntake(_ pending: PendingTicket, answer text: String, command: AssociateCommand?) {
+            var request = pending.request
+            if command == .withdraw {
+                state.mode = .idle
+                say(.text(replies.handOverCancelled))
+                return
+            }
+            request.transcript.append(TranscriptLine(direction: .fromAssociate, text: text, at: now))
+            let normal = TextNormalizer.normalize(text)
+            let skipsAll = reducer.policy.assess(text, with: knowledge).reasons.contains(.requestedHuman)
+            if !skipsAll, pending.asking < request.intake.count {
+                request.intake[pending.asking].answer = IntakeSkip.matches(normal) ? nil : text
+            }
+            askNextIntakeQuestion(request, after: skipsAll ? request.intake.count : pending.asking + 1)
+        }
+
+        /// Asks the first unanswered intake question from index `start` on, or opens the ticket.
+        private mutating func askNextIntakeQuestion(_ request: TicketRequest, after start: Int) {
+            var request = request
+            if let next = request.intake.indices.first(where: { $0 >= start && !request.intake[$0].recognized }) {
+                let question = request.intake[next].question
+                let prompt = start == 0 ? replies.intakeIntro + question : question
+                request.transcript.append(TranscriptLine(direction: .toAssociate, text: prompt, at: now))
+                say(.text(prompt))
+                state.mode = .intake(PendingTicket(request: request, asking: next, startedAt: now))
+                return
+            }
+            effects.append(.openTicket(request))
+            state.mode = .idle
         }
 
         // MARK: - Choices
@@ -104,6 +205,19 @@ extension ConversationReducer {
                     return
                 }
                 decline(question, offered: latest.entries)
+            case .requestPerson:
+                guard state.ticket == nil else {
+                    say(.text(replies.alreadyWithPerson))
+                    return
+                }
+                guard let last = state.lastQuestion, now.timeIntervalSince(last.askedAt) <= ConversationState.memory else {
+                    say(.text(replies.choiceExpired))
+                    return
+                }
+                handOver(last.text, reducer.policy.requestedPerson(), as: nil)
+            case .rate(let ticket, let rating):
+                effects.append(.ticket(ticket, .rate(rating)))
+                if case .rating(ticket, _) = state.mode { state.mode = .idle }
             }
         }
 
@@ -121,7 +235,10 @@ extension ConversationReducer {
                     suggestion: .answer, category: entry.category, candidates: [.init(entry: entry, score: 1)], confidence: 1))
             effects.append(.logQuestion(LoggedQuestion(text: question, assessment: assessment, followUp: .picked, answered: id)))
             if closingChoices {
-                state.mode = .awaitingFeedback(AnsweredQuestion(messageKey: context.messageKey, answeredAt: now))
+                // The associate's own question when known (a typed number says nothing).
+                let asked = question.isEmpty || SuggestionPick.parse(question, count: 9) != nil ? entry.question : question
+                state.mode = .awaitingFeedback(
+                    AnsweredQuestion(messageKey: context.messageKey, answeredAt: now, question: asked, entry: id))
             }
         }
 
@@ -150,11 +267,20 @@ extension ConversationReducer {
             handOver(question, reducer.policy.declined(suggestions: suggestions), as: .declined)
         }
 
-        private mutating func handOver(_ question: String, _ assessment: Assessment, as followUp: LoggedQuestion.FollowUp) {
-            say(.text(reducer.handOverReply(assessment.reasons)))
+        /// A person takes `question`: logged (and kept for the review queue), then the intake questions
+        /// its category asks for (none for urgent ones), then the ticket.
+        private mutating func handOver(_ question: String, _ assessment: Assessment, as followUp: LoggedQuestion.FollowUp?) {
             effects.append(.logQuestion(LoggedQuestion(text: question, assessment: assessment, followUp: followUp)))
             effects.append(.handOver(HandOver(question: question, assessment: assessment)))
-            state.mode = .idle
+            var request = TicketRequest(question: question, assessment: assessment)
+            request.transcript = [TranscriptLine(direction: .fromAssociate, text: question, at: now)]
+            if request.priority != .urgent {
+                request.intake = reducer.intake.questions(for: assessment.category).map { asked in
+                    let found = asked.recognizer?.find(in: question)
+                    return IntakeAnswer(key: asked.key, question: asked.prompt, answer: found, recognized: found != nil)
+                }
+            }
+            askNextIntakeQuestion(request, after: 0)
         }
 
         private mutating func offer(_ options: OpenChoice.Options, for question: String?, id: String? = nil) {

@@ -49,13 +49,17 @@ public struct ConversationReducer: Sendable {
     public var replies: BotReplies
     /// The welcome is sent on opening the app at most this often.
     public var welcomeInterval: TimeInterval
+    /// What the bot asks before a hand-over, per category.
+    public var intake: IntakePlan
 
     public init(
-        policy: HandOverPolicy = HandOverPolicy(), replies: BotReplies = BotReplies(), welcomeInterval: TimeInterval = 12 * 3600
+        policy: HandOverPolicy = HandOverPolicy(), replies: BotReplies = BotReplies(), welcomeInterval: TimeInterval = 12 * 3600,
+        intake: IntakePlan = .standard
     ) {
         self.policy = policy
         self.replies = replies
         self.welcomeInterval = welcomeInterval
+        self.intake = intake
     }
 
     public func reduce(
@@ -65,8 +69,13 @@ public struct ConversationReducer: Sendable {
         switch input {
         case .text(let raw):
             turn.respond(toText: raw.trimmingCharacters(in: .whitespacesAndNewlines))
-        case .nonText:
-            turn.say(.text(replies.nonText))
+        case .nonText(let kind):
+            if let ticket = state.ticket {
+                // A photo or a voice message for the agent goes onto the ticket.
+                turn.effects.append(.ticket(ticket, .add("[\(kind)]")))
+            } else {
+                turn.say(.text(replies.nonText))
+            }
         case .opened:
             turn.welcome()
         case .chose(let action, let choiceID):
@@ -102,7 +111,8 @@ public struct ConversationReducer: Sendable {
     /// How much of a question the feedback prompt quotes.
     static let maxQuotedCharacters = 30
 
-    func handOverReply(_ reasons: [ReasonCode]) -> String {
+    /// What the associate is told of a hand-over, before its ticket has a number (the dry run of `ask`).
+    public func handOverReply(_ reasons: [ReasonCode]) -> String {
         if reasons.contains(.urgent) { return replies.urgent }
         if reasons.contains(.requestedHuman) { return replies.requestedHuman }
         if reasons.contains(.complaint) { return replies.complaint }

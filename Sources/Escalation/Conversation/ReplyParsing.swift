@@ -37,3 +37,13 @@ public enum Feedback {
         return nil
     }
 }
+
+/// A reply that skips an intake question: 跳过, 不知道 …
+public enum IntakeSkip {
+    public static let phrases: Set<String> = [
+        "跳过", "不知道", "不清楚", "没有", "无", "略", "不记得", "忘了", "没有单号", "不知道单号", "跳过吧", "skip",
+    ]
+
+    /// Whether `normalized` (a `TextNormalizer` form) skips the question.
+    public static func matches(_ normalized: String) -> Bool { phrases.contains(normalized) }
+}

@@ -29,9 +29,30 @@ public struct HandOverPolicy: Sendable, Equatable {
         return Assessment(decision: decision, reasons: reasons, understanding: understanding)
     }
 
-    /// The decision on `text` with the knowledge snapshot `knowledge`.
+    /// The decision on `text` with the knowledge snapshot `knowledge`; a question of a category an
+    /// admin marked "always a person" goes to a person instead of being answered or suggested.
     public func assess(_ text: String, with knowledge: QuestionEngine) -> Assessment {
-        assess(knowledge.understand(text))
+        var assessment = assess(knowledge.understand(text))
+        if assessment.decision == .answer || assessment.decision == .suggest,
+            let category = assessment.category.flatMap({ knowledge.knowledgeBase.category($0) }), category.alwaysPerson
+        {
+            assessment.decision = .escalate
+            assessment.reasons = [.categoryAlwaysPerson]
+        }
+        return assessment
+    }
+
+    /// The associate asked for a person (a 转人工 button).
+    public func requestedPerson() -> Assessment {
+        Assessment(
+            decision: .escalate, reasons: [.requestedHuman], understanding: Understanding(suggestion: .notCovered, category: nil))
+    }
+
+    /// "没用" on the answer of `entry`: a person takes the question, routed by the entry's category.
+    public func unhelpful(answer entry: KnowledgeEntry?) -> Assessment {
+        Assessment(
+            decision: .escalate, reasons: [.answerUnhelpful],
+            understanding: Understanding(suggestion: .notCovered, category: entry?.category))
     }
 
     /// The associate said none of the suggestions fits: a person takes the question, routed by the

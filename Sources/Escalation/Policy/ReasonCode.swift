@@ -18,6 +18,10 @@ public enum ReasonCode: String, Sendable, Codable, CaseIterable, Comparable {
     case notCovered = "not_covered"
     /// The associate said none of the suggestions fits.
     case suggestionsDeclined = "suggestions_declined"
+    /// The associate said the bot's answer did not help (没用).
+    case answerUnhelpful = "answer_unhelpful"
+    /// An admin marked the question's category "always a person".
+    case categoryAlwaysPerson = "category_always_person"
     /// Off-topic: nothing StoreDesk is about (not a hand-over).
     case outOfScope = "out_of_scope"
     /// A greeting, thanks or acknowledgement.

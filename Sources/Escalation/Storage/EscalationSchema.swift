@@ -11,5 +11,59 @@ public enum EscalationSchema {
                 table.column("updated_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("escalation.v2.tickets") { db in
+            try db.create(table: Ticket.databaseTableName) { table in
+                // AUTOINCREMENT: a number is never given twice.
+                table.autoIncrementedPrimaryKey("number")
+                table.column("requester", .text).notNull().indexed()
+                table.column("requester_name", .text)
+                table.column("store", .text).indexed()
+                table.column("region", .text)
+                table.column("category", .text)
+                table.column("category_name", .text)
+                table.column("priority", .text).notNull()
+                table.column("status", .text).notNull().indexed()
+                table.column("subject", .text).notNull()
+                table.column("question", .text).notNull()
+                table.column("team", .text).notNull()
+                table.column("assignee", .text).indexed()
+                table.column("assignee_name", .text)
+                table.column("offered_to", .jsonText).notNull().defaults(to: "[]")
+                table.column("offer_cards", .jsonText).notNull().defaults(to: "[]")
+                table.column("reasons", .jsonText).notNull().defaults(to: "[]")
+                table.column("candidates", .jsonText).notNull().defaults(to: "[]")
+                table.column("confidence", .double).notNull().defaults(to: 0)
+                table.column("intake", .jsonText).notNull().defaults(to: "[]")
+                table.column("created_at", .datetime).notNull()
+                table.column("response_due_at", .datetime)
+                table.column("claimed_at", .datetime)
+                table.column("first_reply_at", .datetime)
+                table.column("resolved_at", .datetime)
+                table.column("resolution", .text)
+                table.column("closed_at", .datetime)
+                table.column("rating", .text)
+                table.column("rated_at", .datetime)
+                table.column("last_added_notice_at", .datetime)
+            }
+            // The first ticket is #1001.
+            try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('ticket', 1000)")
+            try db.create(table: TicketEvent.databaseTableName) { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("ticket", .integer).notNull().indexed().references("ticket", onDelete: .cascade)
+                table.column("at", .datetime).notNull()
+                table.column("actor", .text).notNull()
+                table.column("kind", .text).notNull()
+                table.column("text", .text)
+                table.column("detail", .text)
+            }
+            try db.create(table: TicketMessage.databaseTableName) { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("ticket", .integer).notNull().indexed().references("ticket", onDelete: .cascade)
+                table.column("at", .datetime).notNull()
+                table.column("direction", .text).notNull()
+                table.column("author", .text).notNull()
+                table.column("text", .text).notNull()
+            }
+        }
     }
 }

@@ -66,12 +66,15 @@ public final class WeComAPIClient: Sendable {
             responseCode: response.response_code)
     }
 
-    /// Greys out the buttons of a sent card for `userIDs`, showing `replaceName`
-    /// (`POST /cgi-bin/message/update_template_card`). `responseCode` is single-use.
-    public func updateTemplateCard(responseCode: String, userIDs: [String], replaceName: String) async throws(WeComAPIError) {
-        let request = UpdateTemplateCardRequest(
-            userids: userIDs, agentid: configuration.agentID, response_code: responseCode,
-            button: .init(replace_name: replaceName))
+    /// Greys out the buttons of a sent card for its recipients, showing `update.replaceName`
+    /// (`POST /cgi-bin/message/update_template_card`).
+    ///
+    /// Retried and re-authenticated like `send`. Updates have no duplicate check and need none: an
+    /// update is idempotent, and a repeat of one that did arrive fails because its single-use response
+    /// code is used. WeCom's errcode for a used or expired code is not documented; whatever it is, it is
+    /// thrown (not retried) unless it is one of the transient codes of `WeComAPIError.kind(ofErrcode:)`.
+    public func updateTemplateCard(_ update: CardUpdate) async throws(WeComAPIError) {
+        let request = UpdateTemplateCardRequest(update: update, agentID: configuration.agentID)
         let path = "/cgi-bin/message/update_template_card"
         let _: WeComStatus = try await call(path, body: try encode(request, path: path))
     }
@@ -250,10 +253,20 @@ struct DepartmentListResponse: Decodable {
 
 struct UpdateTemplateCardRequest: Encodable {
     struct Button: Encodable { var replace_name: String }
-    var userids: [String]
+    /// Absent with `atall`, which covers every recipient.
+    var userids: [String]?
+    var atall: Int
     var agentid: Int
     var response_code: String
     var button: Button
+
+    init(update: CardUpdate, agentID: Int) {
+        userids = update.atAll ? nil : update.userIDs
+        atall = update.atAll ? 1 : 0
+        agentid = agentID
+        response_code = update.responseCode
+        button = Button(replace_name: update.replaceName)
+    }
 }
 
 struct MessageSendRequest: Encodable {

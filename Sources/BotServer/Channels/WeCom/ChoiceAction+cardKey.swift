@@ -10,6 +10,8 @@ extension ChoiceAction {
         case .pick(let entry): "pick:\(entry.rawValue)"
         case .category(let category): "category:\(category.rawValue)"
         case .noneOfThese: "none"
+        case .requestPerson: "human"
+        case .rate(let ticket, let rating): "rate:\(ticket.rawValue):\(rating.rawValue)"
         }
     }
 
@@ -17,6 +19,18 @@ extension ChoiceAction {
     init?(cardKey key: String) {
         if key == "none" {
             self = .noneOfThese
+            return
+        }
+        if key == "human" {
+            self = .requestPerson
+            return
+        }
+        if key.hasPrefix("rate:") {
+            let parts = key.split(separator: ":")
+            guard parts.count == 3, let number = Int(parts[1]), let rating = TicketRating(rawValue: String(parts[2])) else {
+                return nil
+            }
+            self = .rate(TicketNumber(number), rating)
             return
         }
         guard let colon = key.firstIndex(of: ":") else { return nil }

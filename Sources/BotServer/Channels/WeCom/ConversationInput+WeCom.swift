@@ -8,9 +8,13 @@ extension ConversationInput {
         switch message.content {
         case .text(let text):
             self = .text(text)
-        case .image, .voice, .location, .link, .unsupported(_, nil):
+        case .image: self = .nonText("图片")
+        case .voice: self = .nonText("语音")
+        case .location: self = .nonText("位置")
+        case .link: self = .nonText("链接")
+        case .unsupported(let type, nil):
             // A message from a person that is not text (an unknown type too): ask for words.
-            self = .nonText
+            self = .nonText(["file": "文件", "video": "视频"][type] ?? "非文字消息")
         case .enterAgent:
             self = .opened
         case .templateCardEvent(let event):

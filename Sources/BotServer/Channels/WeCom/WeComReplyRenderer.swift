@@ -48,7 +48,8 @@ struct WeComReplyRenderer: Sendable {
             switch item.action {
             // Entries are long questions: their buttons carry the number.
             case .pick: TemplateCard.Button(text: "\(index + 1)", style: 1, key: item.action.cardKey)
-            case .category, .noneOfThese: TemplateCard.Button(text: label(item.label), style: 1, key: item.action.cardKey)
+            case .category, .noneOfThese, .requestPerson, .rate:
+                TemplateCard.Button(text: label(item.label), style: 1, key: item.action.cardKey)
             }
         }
         if let none = list.noneOfThese {

@@ -74,7 +74,11 @@ struct AskController<Context: RequestContext> {
         }
         let assessment = logged.assessment
         // The reply as a channel without cards shows it.
-        let reply = step.replies.map { WeComReplyRenderer(cards: false).text($0) }.joined(separator: "\n")
+        var reply = step.replies.map { WeComReplyRenderer(cards: false).text($0) }.joined(separator: "\n")
+        if reply.isEmpty, assessment.decision == .escalate {
+            // The ticket's own confirmation carries its number, which a dry run does not take.
+            reply = reducer.handOverReply(assessment.reasons)
+        }
         return AskResponse(
             decision: assessment.decision.rawValue, category: assessment.category?.rawValue,
             top: assessment.candidates.map { .init(id: $0.entry.id.rawValue, question: $0.entry.question, score: $0.score) },

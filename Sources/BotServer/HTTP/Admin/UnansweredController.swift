@@ -33,6 +33,8 @@ struct UnansweredController<Context: RequestContext> {
         var reviewedAt: Date?
         var entry: String?
         var note: String?
+        /// The ticket the hand-over became, if any.
+        var ticket: Int?
 
         init(_ question: UnansweredQuestion) {
             id = question.id ?? 0
@@ -48,6 +50,7 @@ struct UnansweredController<Context: RequestContext> {
             reviewedAt = question.reviewedAt
             entry = question.reviewEntryID
             note = question.reviewNote
+            ticket = question.ticketNumber
         }
 
         enum CodingKeys: String, CodingKey {

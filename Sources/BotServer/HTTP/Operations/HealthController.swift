@@ -37,7 +37,18 @@ struct HealthController<Context: RequestContext> {
     }
 
     @Sendable func exposition(_ request: Request, context: Context) async throws -> Response {
-        Response(
+        // Tickets by status and team, as they are now (a count is cheaper than keeping a gauge in step).
+        do {
+            let counts = try await database.writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT status, team, COUNT(*) AS n FROM ticket GROUP BY status, team").map {
+                    (status: $0["status"] as String, team: $0["team"] as String, count: $0["n"] as Int)
+                }
+            }
+            metrics.setTickets(counts)
+        } catch {
+            context.logger.warning("Metrics: cannot count tickets", metadata: ["error": "\(error)"])
+        }
+        return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
     }

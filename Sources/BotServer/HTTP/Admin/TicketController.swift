@@ -1,0 +1,128 @@
+import Categories
+import Escalation
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+
+/// `GET /api/v1/tickets`, `GET /api/v1/tickets/{number}` and the agent actions
+/// `POST /api/v1/tickets/{number}/claim|reply|note|resolve|reassign` (`{"agent", "text"}`), each a
+/// timeline event with its author. Admin token until the console brings accounts.
+struct TicketController<Context: RequestContext> {
+    let database: any DatabaseWriter
+    let transaction: MessageTransaction
+    let directory: DirectoryCache
+    let clock: any WallClock
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("tickets", use: list)
+        group.get("tickets/:number", use: show)
+        group.post("tickets/:number/claim", use: { try await act(.claim, $0, $1) })
+        group.post("tickets/:number/reply", use: { try await act(.reply, $0, $1) })
+        group.post("tickets/:number/note", use: { try await act(.note, $0, $1) })
+        group.post("tickets/:number/resolve", use: { try await act(.resolve, $0, $1) })
+        group.post("tickets/:number/reassign", use: { try await act(.reassign, $0, $1) })
+    }
+
+    private var store: any TicketStore { transaction.desk.store }
+    private var routing: RoutingTable { transaction.desk.routing }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> TicketList {
+        let query = request.uri.queryParameters
+        var filter = TicketFilter()
+        if let status = query["status"] {
+            filter.statuses = try status.split(separator: ",").map { value in
+                guard let status = TicketStatus(rawValue: String(value)) else {
+                    let known = TicketStatus.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw APIError(.badRequest, "status must be one of \(known)")
+                }
+                return status
+            }
+        }
+        filter.team = query["team"].map { TeamID(rawValue: String($0)) }
+        filter.region = query["region"].map(String.init)
+        filter.category = query["category"].map(String.init)
+        filter.assignee = query["assignee"].map(String.init)
+        let page = try PageQuery(request)
+        filter.before = page.before.map { TicketNumber(Int($0)) }
+        filter.limit = page.limit
+        let tickets = try await database.read { [store, filter] db in try store.tickets(filter, in: db) }
+        return TicketList(tickets: tickets.map { TicketBody($0, routing: routing) })
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> TicketDetail {
+        let number = try Self.number(context)
+        return try await detail(number)
+    }
+
+    /// The agent actions of the API.
+    enum Action: String {
+        case claim, reply, note, resolve, reassign
+    }
+
+    struct ActionRequest: Decodable {
+        var agent: String
+        var text: String?
+    }
+
+    func act(_ action: Action, _ request: Request, _ context: Context) async throws -> TicketDetail {
+        let number = try Self.number(context)
+        let body: ActionRequest
+        do {
+            body = try await request.decode(as: ActionRequest.self, context: context)
+        } catch {
+            throw APIError(.badRequest, "the body must be JSON {\"agent\": \"<user id>\", \"text\": \"…\"}")
+        }
+        guard routing.isAgent(body.agent) else {
+            throw APIError(.badRequest, "agent \"\(body.agent)\" is not an agent: escalation.yaml names none such")
+        }
+        let text = body.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if action != .claim, text.isEmpty {
+            throw APIError(.badRequest, "text is required for \(action.rawValue)")
+        }
+        let command: AgentCommand =
+            switch action {
+            case .claim: .claim(number)
+            case .reply: .reply(number, text)
+            case .note: .note(number, text)
+            case .resolve: .resolve(number, summary: text)
+            case .reassign: .reassign(number, to: text)
+            }
+        let now = clock.now()
+        let name = await directory.place(of: body.agent, now: now)?.name
+        do {
+            _ = try await transaction.performForAPI(command, by: TicketDesk.Person(userID: body.agent, name: name), now: now)
+        } catch let error as TicketDeskError {
+            let message = transaction.desk.message(for: error)
+            context.logger.notice(
+                "Ticket action refused",
+                metadata: ["ticket": "\(number)", "action": "\(action.rawValue)", "reason": "\(message)"])
+            switch error {
+            case .notFound: throw APIError(.notFound, message)
+            case .unknownTarget: throw APIError(.badRequest, message)
+            case .notYours, .taken, .notActive: throw APIError(.conflict, message)
+            }
+        }
+        context.logger.info(
+            "Ticket action", metadata: ["ticket": "\(number)", "action": "\(action.rawValue)", "agent": "\(body.agent)"])
+        return try await detail(number)
+    }
+
+    private func detail(_ number: TicketNumber) async throws -> TicketDetail {
+        let found = try await database.read { [store] db -> (Ticket, [TicketMessage], [TicketEvent])? in
+            guard let ticket = try store.ticket(number, in: db) else { return nil }
+            return (ticket, try store.transcript(of: number, in: db), try store.events(of: number, in: db))
+        }
+        guard let (ticket, transcript, events) = found else { throw APIError(.notFound, "no ticket \(number)") }
+        return TicketDetail(
+            ticket: TicketBody(ticket, routing: routing), transcript: transcript.map(MessageBody.init),
+            timeline: events.map(EventBody.init))
+    }
+
+    static func number(_ context: Context) throws -> TicketNumber {
+        guard let text = context.parameters.get("number"), let number = TicketNumber(text: text) else {
+            throw APIError(.badRequest, "a ticket number is digits, such as /api/v1/tickets/1001")
+        }
+        return number
+    }
+}

@@ -1,0 +1,132 @@
+import Categories
+import Foundation
+import GRDB
+
+/// Tickets' rules: opening and routing, offering, claiming, relaying both ways, resolving and rating.
+///
+/// Every method runs inside the caller's write transaction (the message that caused it is marked handled
+/// in the same one), reads the ticket as it is now, and returns what people must hear as
+/// channel-neutral `TicketNotice`s; the caller queues them in the same transaction. Two agents claiming
+/// at once are two transactions, one after the other: the second sees the first's claim.
+public struct TicketDesk: Sendable {
+    /// Someone who writes: an associate or an agent, with what the directory says of them.
+    public struct Person: Sendable, Equatable {
+        public var userID: String
+        public var name: String?
+        public var store: String?
+        public var region: String?
+
+        public init(userID: String, name: String? = nil, store: String? = nil, region: String? = nil) {
+            self.userID = userID
+            self.name = name
+            self.store = store
+            self.region = region
+        }
+
+        /// The name people see (the user id when the directory has no name).
+        public var displayName: String { name ?? userID }
+    }
+
+    public var store: any TicketStore
+    public var conversations: any ConversationStore
+    public var routing: RoutingTable
+    public var texts: TicketTexts
+
+    public init(
+        store: any TicketStore = DatabaseTicketStore(), conversations: any ConversationStore = DatabaseConversationStore(),
+        routing: RoutingTable, texts: TicketTexts = TicketTexts()
+    ) {
+        self.store = store
+        self.conversations = conversations
+        self.routing = routing
+        self.texts = texts
+    }
+
+    /// How far back an agent's handling of a store makes them the preferred one for its next ticket.
+    static let storeAffinity: TimeInterval = 7 * 86400
+    /// At most one "已补充到工单" an hour to an associate whose ticket nobody has claimed yet.
+    static let addedNoticeInterval: TimeInterval = 3600
+
+    // MARK: - Opening
+
+    /// Opens a ticket for `request` from `requester`, routed by category and region, and offers it to
+    /// the team. An associate with a ticket still active gets the request added to that one instead
+    /// (one open ticket per conversation). The conversation is the ticket's from now on.
+    public func open(
+        _ request: TicketRequest, for requester: Person, categories: [Category], now: Date, in db: Database
+    ) throws -> (Ticket, [TicketNotice]) {
+        if let active = try store.activeTicket(of: requester.userID, in: db) {
+            try own(active.number, requester: requester.userID, in: db, now: now)
+            let notices = try associate(.add(request.question), on: active.number, by: requester, now: now, in: db)
+            return (active, notices)
+        }
+        let category = request.category.flatMap { id in categories.first { $0.id == id } }
+        let team = routing.route(
+            category: request.category, region: requester.region, categoryTeam: category?.team.map(TeamID.init(rawValue:)))
+        let offeredTo = try offerees(in: team, store: requester.store, now: now, in: db)
+        var ticket = Ticket(
+            number: TicketNumber.first, requester: requester.userID, requesterName: requester.name, store: requester.store,
+            region: requester.region, category: request.category, priority: request.priority,
+            subject: Ticket.subject(of: request.question), question: request.question, team: team.id, offeredTo: offeredTo,
+            reasons: request.reasons, candidates: request.candidates, confidence: request.confidence,
+            intake: request.intake, createdAt: now)
+        ticket.categoryName = category?.name
+        ticket.responseDueAt = routing.firstResponse(for: request.priority).due(from: now, hours: team.hours)
+        ticket = try store.insert(ticket, in: db)
+        let offer = offer(ticket, team: team)
+        ticket.offerCards = [offer.cardID]
+        try store.update(ticket, in: db)
+
+        for line in request.transcript {
+            try store.record(
+                TicketMessage(
+                    ticket: ticket.number, at: line.at, direction: line.direction,
+                    author: line.direction == .fromAssociate ? requester.userID : "bot", text: line.text), in: db)
+        }
+        try store.record(
+            TicketEvent(
+                ticket: ticket.number, at: now, actor: requester.userID, kind: .opened,
+                text: ticket.reasons.map(\.rawValue).joined(separator: ","), detail: team.id.rawValue), in: db)
+        try store.record(
+            TicketEvent(
+                ticket: ticket.number, at: now, actor: "bot", kind: .offered, detail: offeredTo.joined(separator: ",")),
+            in: db)
+        let told = openedText(ticket, team: team, now: now)
+        try store.record(
+            TicketMessage(ticket: ticket.number, at: now, direction: .toAssociate, author: "bot", text: told), in: db)
+        try own(ticket.number, requester: requester.userID, in: db, now: now)
+        return (
+            ticket,
+            [
+                .associate(requester.userID, .text(told)),
+                .agents(offeredTo, .offer(offer)),
+            ]
+        )
+    }
+
+    /// Who a new ticket is offered to: inside working hours the member chosen (fewest active tickets,
+    /// preferring whoever handled the same store lately); else, or when no one can be chosen, the whole
+    /// team and its lead.
+    func offerees(in team: Team, store requesterStore: String?, now: Date, in db: Database) throws -> [String] {
+        guard team.hours.isOpen(at: now) else { return team.everyone }
+        let counts = try store.activeCounts(of: team.members, in: db)
+        let recent = try store.storesHandled(since: now.addingTimeInterval(-Self.storeAffinity), in: db)
+        let chosen = Assignment.chooseMember(
+            of: team, openTickets: counts, recentStores: recent, store: requesterStore, isAvailable: { _ in true })
+        return chosen.map { [$0] } ?? team.everyone
+    }
+
+    /// The conversation of `requester` belongs to the ticket `number` (the bot stays silent in it).
+    func own(_ number: TicketNumber?, requester: String, in db: Database, now: Date) throws {
+        var state = try conversations.state(of: requester, in: db)
+        guard state.ticket != number else { return }
+        state.ticket = number
+        if number != nil { state.mode = .idle }
+        try conversations.save(state, of: requester, at: now, in: db)
+    }
+
+    /// The team a ticket is with (the default team when its team left the configuration).
+    func team(of ticket: Ticket) -> Team {
+        routing.team(ticket.team) ?? routing.route(category: nil, region: nil, categoryTeam: nil)
+    }
+}

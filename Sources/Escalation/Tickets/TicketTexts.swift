@@ -1,0 +1,85 @@
+import Foundation
+
+/// What tickets say to associates and agents. `{ticket}` is `#1001`, `{team}` the team's name,
+/// `{agent}` the agent's name, `{due}` the promise ("2 个工作小时"), `{opening}` when the team starts
+/// again ("周一 09:00").
+public struct TicketTexts: Sendable, Equatable {
+    // To the associate
+    public var leadIn: [ReasonCode: String] = [
+        .requestedHuman: "好的，已为您转人工。",
+        .complaint: "非常抱歉给您带来不好的体验。",
+        .urgent: "收到紧急情况，已立即通知总部。",
+        .regional: "这个问题涉及所在区域或门店的具体安排。",
+    ]
+    public var defaultLeadIn = "这个问题需要总部同事处理。"
+    public var opened = "已转交{team}，工单 {ticket}，预计 {due}内回复。"
+    public var openedOutsideHours = "已转交{team}，工单 {ticket}。现在是非工作时间，{team}将于{opening} 开始处理。"
+    public var urgentSafety = "如涉及人身安全或火情，请先拨打 110/119/120 并通知店长。"
+    public var claimed = "{agent} 已接单（工单 {ticket}），请留意回复。"
+    public var agentReply = "【{ticket} {team} {agent}】{text}"
+    public var addedToTicket = "已补充到工单 {ticket}，总部同事接单后会回复您。"
+    public var resolved = "工单 {ticket} 已解决：{text}"
+    public var ratingIntro = "这次处理您满意吗？"
+    public var ratingOutro = "请点按钮，或回复“满意”“不满意”“没解决”。"
+    public var ratingThanks = "谢谢您的评价！有其他问题随时问我。"
+    public var ratingSorry = "抱歉这次没让您满意，已转告负责人。有其他问题随时问我。"
+    public var alreadyRated = "工单 {ticket} 已经评价过了，谢谢！"
+    public var reopened = "已重新打开工单 {ticket}，{agent}会继续跟进。"
+    public var withdrawn = "已撤回工单 {ticket}。有其他问题随时问我。"
+    public var returnedToBot = "好的，工单 {ticket} 仍由{team}跟进，回复“{ticket} 内容”可以补充给处理人。请说您的新问题。"
+    public var progress = "工单 {ticket}（{subject}）：{status}，{holder}。"
+    public var noSuchTicket = "没有找到工单 {ticket}。回复“本店工单”查看本店的工单。"
+    public var ticketEnded = "工单 {ticket} 已{status}。有新问题请直接告诉我。"
+    public var storeTicketsIntro = "本店的工单："
+    public var noStoreTickets = "本店目前没有进行中的工单。"
+
+    // To agents
+    public var offerTitle = "新工单 {ticket}"
+    public var offerHint = "点“认领”接单；也可回复“{ticket} 认领”。"
+    public var claimButton = "认领"
+    public var reassignButton = "转派"
+    public var takenBy = "已被{agent}认领"
+    public var reassignedLabel = "已转派"
+    public var withdrawnLabel = "门店已撤回"
+    public var claimAck = "已认领工单 {ticket}。回复“{ticket} 内容”答复门店，“{ticket} 解决 总结”结案。"
+    public var alreadyYours = "工单 {ticket} 已在您名下。"
+    public var alreadyTaken = "工单 {ticket} 已被{agent}认领。"
+    public var replyAck = "已发送给{requester}（工单 {ticket}）。"
+    public var noteAck = "已为工单 {ticket} 添加备注（门店看不到）。"
+    public var resolveAck = "工单 {ticket} 已解决，已请门店评价。"
+    public var reassignAck = "工单 {ticket} 已转给{target}。"
+    public var reassignedToYou = "工单 {ticket} 已转给您（来自{agent}）："
+    public var reassignHint = "转派请回复“{ticket} 转 同事账号或团队名”。"
+    public var associateWrote = "【{ticket} {requester}】{text}"
+    public var associateWithdrew = "门店已撤回工单 {ticket}。"
+    public var unsatisfied = "工单 {ticket} 门店评价：不满意（处理人 {agent}）。"
+    public var reopenedToAgent = "门店反馈工单 {ticket} 没解决，已重新打开，请继续跟进。"
+    public var notYours = "工单 {ticket} 不在您名下（{holder}）。"
+    public var notFoundForAgent = "没有工单 {ticket}。"
+    public var notActiveForAgent = "工单 {ticket} 已{status}，不能再操作。"
+    public var unknownTarget = "找不到同事或团队“{target}”。转派请写同事账号或团队名。"
+    public var myTicketsIntro = "您名下的工单："
+    public var noMyTickets = "您名下没有进行中的工单。"
+    public var queueIntro = "待认领的工单："
+    public var emptyQueue = "没有待认领的工单。"
+    public var help = """
+        工单命令：
+        #1001 内容 — 回复门店
+        #1001 解决 总结 — 结案并请门店评价
+        #1001 备注 内容 — 内部备注（门店看不到）
+        #1001 详情 — 查看案情
+        #1001 认领 — 认领工单
+        #1001 转 同事账号或团队名 — 转派
+        我的工单 · 队列 · 帮助
+        其他消息会当作向机器人提问。
+        """
+
+    public init() {}
+}
+
+extension String {
+    /// The text with each `{key}` replaced by its value.
+    func filled(_ values: [String: String]) -> String {
+        values.reduce(self) { text, pair in text.replacingOccurrences(of: "{\(pair.key)}", with: pair.value) }
+    }
+}

@@ -1,0 +1,295 @@
+import Categories
+import Escalation
+import Foundation
+import GRDB
+import Logging
+import Testing
+import WeComAdapter
+
+@testable import BotServer
+
+/// `escalation.yaml`: the shipped file, mistakes reported with their line, and the places it sets.
+@Suite("escalation.yaml")
+struct EscalationFileTests {
+    static let shippedFile = TestConfiguration.seedConfig.appendingPathComponent("escalation.yaml")
+    static let categories: Set<CategoryID> = ["order", "logistics", "system", "operations"]
+    /// The categories' own team fields in Config/categories.jsonl.
+    static let categoryTeams: [CategoryID: TeamID] = [
+        "order": "order-support", "logistics": "logistics-support", "system": "it-support",
+        "operations": "operations-support",
+    ]
+
+    /// The unknown associates' failed look-ups are expected here, not news.
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// A minimal valid file, with `extra` appended.
+    static func file(_ extra: String = "") -> String {
+        """
+        defaultTeam: hq-service
+        teams:
+          - id: hq-service
+            name: 总部客服中心
+            members: [hq_cai]
+
+        """ + extra
+    }
+
+    func parse(_ text: String) throws(ConfigurationError) -> (EscalationSettings, warnings: [String]) {
+        try EscalationFile.parse(text, fileName: "escalation.yaml", knownCategories: Self.categories)
+    }
+
+    /// The message of the error parsing `text` gives.
+    func error(_ text: String) -> String? {
+        do {
+            _ = try parse(text)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test("The shipped file loads without warnings and routes every question of 华南区 to south-ops")
+    func shippedFile() throws {
+        let (settings, warnings) = try EscalationFile.load(from: Self.shippedFile, knownCategories: Self.categories)
+        #expect(warnings.isEmpty)
+        let routing = settings.routing
+        #expect(routing.teams.map(\.id) == ["south-ops", "east-north", "hq-service"])
+        for category in Array(Self.categories) + [nil] {
+            let categoryTeam = category.flatMap { Self.categoryTeams[$0] }
+            #expect(routing.route(category: category, region: "华南区", categoryTeam: categoryTeam).id == "south-ops")
+            #expect(routing.route(category: category, region: "华东区", categoryTeam: categoryTeam).id == "east-north")
+            #expect(routing.route(category: category, region: "华北区", categoryTeam: categoryTeam).id == "east-north")
+            #expect(routing.route(category: category, region: nil, categoryTeam: categoryTeam).id == "hq-service")
+        }
+        let south = try #require(routing.team("south-ops"))
+        #expect(south.name == "华南区营运支持")
+        #expect(south.members == ["hq_amy", "hq_bob"])
+        #expect(south.lead == "hq_cai")
+        #expect(south.hours.timeZone.identifier == "Asia/Shanghai")
+        #expect(south.hours.weekly[.sat]?.count == 2)
+        #expect(routing.team("hq-service")?.hours.weekly[.sat] == nil)
+        for agent in ["hq_amy", "hq_bob", "hq_cai"] { #expect(routing.isAgent(agent)) }
+        for associate in ["zhangsan", "lisi", "wangwu", "zhaoliu"] { #expect(!routing.isAgent(associate)) }
+        #expect(routing.firstResponse == RoutingTable.standardFirstResponse)
+        #expect(settings.intake == IntakePlan.standard)
+    }
+
+    @Test("An absent file means the standard settings")
+    func absentFile() throws {
+        let missing = URL(fileURLWithPath: "/nonexistent/escalation.yaml")
+        let (settings, warnings) = try EscalationFile.load(from: missing, knownCategories: nil)
+        #expect(settings == .standard)
+        #expect(warnings.isEmpty)
+    }
+
+    @Test("Every key is read: teams, hours, routing, promises, intake and overrides")
+    func fullFile() throws {
+        let (settings, warnings) = try parse(
+            """
+            timeZone: Asia/Urumqi
+            defaultTeam: hq
+            teams:
+              - id: south
+                name: 华南区营运支持
+                lead: hq_cai
+                hours:
+                  timeZone: Asia/Shanghai
+                  daily: "09:00-21:00"
+                  sun: closed
+              - id: hq
+                name: 总部客服中心
+                members: hq_amy
+            routing:
+              - categories: order
+                region: 华南区
+                team: south
+            firstResponse:
+              urgent: 5m
+              low: 1.5h working
+            intake:
+              order: []
+              system:
+                - key: system
+                  ask: 哪个系统？
+            overrides:
+              users:
+                zhaoliu: {store: 北京王府井店, region: 华北区}
+              departments:
+                31: {region: 华南区}
+            """)
+        #expect(warnings.isEmpty)
+        let south = try #require(settings.routing.team("south"))
+        #expect(south.members.isEmpty)
+        #expect(south.hours.timeZone.identifier == "Asia/Shanghai")
+        #expect(south.hours.weekly[.sat] == [DailyPeriod(parsing: "09:00-21:00")!])
+        #expect(south.hours.weekly[.sun] == [])
+        let hq = try #require(settings.routing.team("hq"))
+        #expect(hq.members == ["hq_amy"])
+        #expect(hq.hours == .officeHours(in: TimeZone(identifier: "Asia/Urumqi")!))
+        #expect(settings.routing.rules == [RoutingRule(categories: ["order"], region: "华南区", team: "south", line: 15)])
+        #expect(settings.routing.firstResponse[.urgent] == .minutes(5))
+        #expect(settings.routing.firstResponse[.low] == .hours(1.5))
+        #expect(settings.routing.firstResponse[.normal] == .hours(2))
+        #expect(settings.intake.questions(for: "order").isEmpty)
+        #expect(settings.intake.questions(for: "system").map(\.prompt) == ["哪个系统？"])
+        #expect(settings.intake.questions(for: "logistics") == IntakePlan.standard.questions(for: "logistics"))
+        #expect(settings.overrides.users["zhaoliu"] == PlaceOverride(store: "北京王府井店", region: "华北区"))
+        #expect(settings.overrides.departments[31] == PlaceOverride(region: "华南区"))
+    }
+
+    @Test(
+        "Mistakes stop the start with the file and the line",
+        arguments: [
+            // A team without anyone in it.
+            (
+                EscalationFileTests.file("  - id: south\n    name: 华南区营运支持\n    hours: {mon-fri: \"09:00-18:00\"}\n"), 6,
+                "has no members and no lead"
+            ),
+            // A misspelt key.
+            (
+                EscalationFileTests.file("  - id: south\n    name: 华南\n    membres: [hq_amy]\n"), 8,
+                "unknown key \"membres\" in team \"south\""
+            ),
+            // A routing rule for a team that does not exist.
+            (
+                EscalationFileTests.file("routing:\n  - region: 华南区\n    team: south-ops\n"), 8,
+                "team \"south-ops\", which is not in teams"
+            ),
+            // A time past midnight.
+            (
+                EscalationFileTests.file(
+                    "  - id: south\n    name: 华南\n    lead: hq_cai\n    hours:\n      mon-fri: \"9:00-25:00\"\n"), 10,
+                "9:00-25:00"
+            ),
+            // A day that is not a day.
+            (
+                EscalationFileTests.file(
+                    "  - id: south\n    name: 华南\n    lead: hq_cai\n    hours:\n      mon-fry: \"09:00-18:00\"\n"), 10,
+                "unknown day \"mon-fry\""
+            ),
+            // An unknown time zone.
+            ("timeZone: Asia/Shanghia\n" + EscalationFileTests.file(), 1, "unknown time zone \"Asia/Shanghia\""),
+            // The same team twice.
+            (
+                EscalationFileTests.file("  - id: hq-service\n    name: 总部客服中心二\n    lead: hq_cai\n"), 6,
+                "team id \"hq-service\" is used twice (first on line 3)"
+            ),
+            // A priority that does not exist.
+            (EscalationFileTests.file("firstResponse:\n  critical: 5m\n"), 7, "unknown priority \"critical\""),
+            // A duration without a unit.
+            (EscalationFileTests.file("firstResponse:\n  high: 30\n"), 7, "is not a duration"),
+            // A default team that does not exist.
+            (
+                EscalationFileTests.file().replacingOccurrences(of: "defaultTeam: hq-service", with: "defaultTeam: hq"), 1,
+                "defaultTeam names team \"hq\""
+            ),
+            // Overlapping periods.
+            (
+                EscalationFileTests.file(
+                    "  - id: south\n    name: 华南\n    lead: hq_cai\n    hours:\n      sat: 10:00-12:00, 11:00-16:00\n"), 10,
+                "overlap"
+            ),
+            // Three intake questions.
+            (
+                EscalationFileTests.file("intake:\n  order: [{key: a, ask: a}, {key: b, ask: b}, {key: c, ask: c}]\n"), 7,
+                "at most 2"
+            ),
+            // A YAML syntax error.
+            (EscalationFileTests.file("routing:\n  - region: 华南区\n   team: hq-service\n"), 8, "not valid YAML"),
+        ])
+    func mistakes(text: String, line: Int, fragment: String) {
+        let message = error(text)
+        #expect(message?.hasPrefix("escalation.yaml line \(line): ") == true, "\(message ?? "no error")")
+        #expect(message?.contains(fragment) == true, "\(message ?? "no error")")
+    }
+
+    @Test("A rule for a category that does not exist is a warning with its line, not an error")
+    func unknownCategory() throws {
+        let (settings, warnings) = try parse(
+            Self.file("routing:\n  - categories: [order, refunds]\n    team: hq-service\nintake:\n  refunds: []\n"))
+        #expect(settings.routing.rules.count == 1)
+        #expect(warnings.count == 2)
+        #expect(warnings.first?.hasPrefix("escalation.yaml line 7: ") == true)
+        #expect(warnings.first?.contains("\"refunds\"") == true)
+        #expect(warnings.last?.hasPrefix("escalation.yaml line 10: ") == true)
+        // Without the list of categories, nothing is checked.
+        let unchecked = try EscalationFile.parse(
+            Self.file("routing:\n  - categories: [refunds]\n    team: hq-service\n"), knownCategories: nil)
+        #expect(unchecked.warnings.isEmpty)
+    }
+
+    @Test("The directory's place, corrected by the department's override and then the associate's own")
+    func overridesInTheDirectory() async throws {
+        let database = try DatabaseQueue()
+        try AppDatabase.migrator.migrate(database)
+        let overrides = PlaceOverrides(
+            users: [
+                "lisi": PlaceOverride(store: "杭州湖滨店"),
+                "zhaoliu": PlaceOverride(store: "北京王府井店", region: "华北区"),
+            ],
+            departments: [31: PlaceOverride(store: "广州天河旗舰店", region: "华南大区"), 22: PlaceOverride(region: "浙江区")])
+        let cache = DirectoryCache(
+            database: database, lookup: FixedDirectory(), settings: DirectorySettings(),
+            logger: Self.quietLogger, overrides: overrides)
+        let now = Date()
+        let wangwu = await cache.place(of: "wangwu", now: now)
+        #expect(wangwu?.store == "广州天河旗舰店")
+        #expect(wangwu?.region == "华南大区")
+        #expect(wangwu?.name == "王五")
+        // The department gives the region, the associate's own override the store.
+        let lisi = await cache.place(of: "lisi", now: now)
+        #expect(lisi?.store == "杭州湖滨店")
+        #expect(lisi?.region == "浙江区")
+        // No override: the directory's place.
+        let zhangsan = await cache.place(of: "zhangsan", now: now)
+        #expect(zhangsan?.store == "上海南京路店")
+        #expect(zhangsan?.region == "华东区")
+        // Unknown to the directory: the override alone.
+        let zhaoliu = await cache.place(of: "zhaoliu", now: now)
+        #expect(zhaoliu?.store == "北京王府井店")
+        #expect(zhaoliu?.region == "华北区")
+        #expect(await cache.place(of: "nobody", now: now) == nil)
+        // From the cache, the overrides still apply.
+        #expect(await cache.place(of: "lisi", now: now.addingTimeInterval(60))?.store == "杭州湖滨店")
+        #expect(await cache.place(of: "wangwu", now: now.addingTimeInterval(60))?.region == "华南大区")
+    }
+
+    @Test("Without WeCom, an associate with an override still has a place")
+    func overridesWithoutWeCom() async throws {
+        let database = try DatabaseQueue()
+        try AppDatabase.migrator.migrate(database)
+        let cache = DirectoryCache(
+            database: database, lookup: nil, settings: DirectorySettings(), logger: Self.quietLogger,
+            overrides: PlaceOverrides(users: ["zhaoliu": PlaceOverride(region: "华北区")]))
+        let place = await cache.place(of: "zhaoliu", now: Date())
+        #expect(place?.region == "华北区")
+        #expect(place?.store == nil)
+        #expect(await cache.place(of: "wangwu", now: Date()) == nil)
+    }
+}
+
+/// The simulator's directory, without a server: 张三 in 上海南京路店 (华东区), 李四 in 杭州西湖店 (华东区),
+/// 王五 in 广州天河店 (华南区); anyone else is unknown.
+private struct FixedDirectory: DirectoryLookup {
+    func user(id userID: String) async throws(WeComAPIError) -> WeComUser {
+        switch userID {
+        case "zhangsan": WeComUser(userID: "zhangsan", name: "张三", departments: [21], mainDepartment: 21)
+        case "lisi": WeComUser(userID: "lisi", name: "李四", departments: [22], mainDepartment: 22)
+        case "wangwu": WeComUser(userID: "wangwu", name: "王五", departments: [31], mainDepartment: 31)
+        default:
+            throw WeComAPIError(kind: .recipientRejected, errcode: 60111, message: "invalid userid", path: "/cgi-bin/user/get")
+        }
+    }
+
+    func departments(rootID: Int?) async throws(WeComAPIError) -> [WeComDepartment] {
+        [
+            WeComDepartment(id: 1, name: "总公司", parentID: 0), WeComDepartment(id: 2, name: "华东区", parentID: 1),
+            WeComDepartment(id: 3, name: "华南区", parentID: 1), WeComDepartment(id: 21, name: "上海南京路店", parentID: 2),
+            WeComDepartment(id: 22, name: "杭州西湖店", parentID: 2), WeComDepartment(id: 31, name: "广州天河店", parentID: 3),
+        ]
+    }
+}
