@@ -45,10 +45,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // OpenCC (Debian's libopencc-dev): traditional ↔ simplified Chinese, phrase by phrase.
+        .systemLibrary(
+            name: "COpenCC",
+            pkgConfig: "opencc",
+            providers: [.apt(["libopencc-dev"]), .brew(["opencc"])]
+        ),
         // Understanding a question: categories, knowledge base, matching, the answer decision.
         .target(
             name: "Categories",
             dependencies: [
+                "COpenCC",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),

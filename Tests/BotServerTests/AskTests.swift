@@ -44,6 +44,14 @@ struct AskTests {
             #expect(greeting.keys.contains("category"))
             #expect(greeting["category"] is NSNull)
 
+            // Written in traditional, answered like simplified, and the reply comes back in traditional.
+            let traditional = jsonObject(
+                try await client.execute(
+                    uri: "/api/v1/ask", method: .post, headers: Self.auth, body: ByteBuffer(string: #"{"text": "調撥單在哪查"}"#)))
+            #expect(traditional["decision"] as? String == "answer")
+            #expect((traditional["top"] as? [[String: Any]])?.first?["id"] as? String == "logistics-001")
+            #expect((traditional["reply"] as? String)?.contains("調撥單查詢") == true)
+
             let bad = try await client.execute(
                 uri: "/api/v1/ask", method: .post, headers: Self.auth, body: ByteBuffer(string: "{}"))
             #expect(bad.status == .badRequest)

@@ -240,13 +240,3 @@ private func settled(_ writer: any DatabaseWriter) async throws -> Bool {
         } == 0
     }
 }
-
-/// Runs `worker` while `body` runs, then cancels it.
-private func running(_ worker: OutboxWorker, _ body: () async throws -> Void) async throws {
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await worker.run() }
-        try await body()
-        group.cancelAll()
-        try await group.waitForAll()
-    }
-}

@@ -259,18 +259,9 @@ private func sender(_ wecom: FakeWeComServer, timeout: Duration = .seconds(2)) -
         logger: testLogger)
 }
 
-/// Runs `worker` while `body` runs, then cancels it.
-private func running(_ worker: OutboxWorker, _ body: () async throws -> Void) async throws {
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await worker.run() }
-        try await body()
-        group.cancelAll()
-        try await group.waitForAll()
-    }
-}
-
-/// The database outbox, counting how often the worker asks it anything.
-private final class CountingOutboxStore: OutboxStore {
+/// The database outbox, counting how often the worker asks it anything (also used by
+/// `OutboxRateLimitTests`).
+final class CountingOutboxStore: OutboxStore {
     let base: DatabaseOutboxStore
     private let count = Mutex(0)
 
@@ -290,8 +281,8 @@ private final class CountingOutboxStore: OutboxStore {
         try base.responseCode(ofCard: taskID, in: db)
     }
     func recoverInterrupted() async throws -> Int { try await counted { try await base.recoverInterrupted() } }
-    func claimDue(now: Date, limit: Int) async throws -> [OutboxRecord] {
-        try await counted { try await base.claimDue(now: now, limit: limit) }
+    func claimDue(now: Date, limit: Int, budget: OutboxMemberBudget) async throws -> OutboxClaim {
+        try await counted { try await base.claimDue(now: now, limit: limit, budget: budget) }
     }
     func nextDue() async throws -> Date? { try await counted { try await base.nextDue() } }
     func markSent(_ outboxID: Int64, weComMessageID: String?, responseCode: String?, now: Date) async throws {

@@ -160,3 +160,23 @@ func withRouterServer(_ test: @escaping @Sendable (any TestClientProtocol) async
 func jsonObject(_ response: TestResponse) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8))) as? [String: Any] ?? [:]
 }
+
+/// Runs `worker` while `body` runs, then cancels it.
+func running(_ worker: OutboxWorker, _ body: () async throws -> Void) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await worker.run() }
+        try await body()
+        group.cancelAll()
+        try await group.waitForAll()
+    }
+}
+
+/// The HQ agents the shipped `Config/escalation.yaml` names, as directory members (WeCom delivers only
+/// to members it knows).
+func hqAgentMembers() -> [[String: any Sendable]] {
+    [
+        ["userid": "hq_amy", "name": "Amy", "department": [9], "main_department": 9],
+        ["userid": "hq_bob", "name": "Bob", "department": [9], "main_department": 9],
+        ["userid": "hq_cai", "name": "蔡", "department": [9], "main_department": 9],
+    ]
+}

@@ -20,12 +20,10 @@ struct TicketFlowTests {
     /// The HQ agents of the shipped escalation.yaml and a second associate of 广州天河店, added to the
     /// fake directory (WeCom delivers only to members it knows).
     static func addPeople(_ wecom: FakeWeComServer) async {
-        await wecom.state.addUsers([
-            ["userid": "hq_amy", "name": "Amy", "department": [9], "main_department": 9],
-            ["userid": "hq_bob", "name": "Bob", "department": [9], "main_department": 9],
-            ["userid": "hq_cai", "name": "蔡", "department": [9], "main_department": 9],
-            ["userid": "xiaoli", "name": "小李", "department": [31], "main_department": 31],
-        ])
+        await wecom.state.addUsers(
+            hqAgentMembers() + [
+                ["userid": "xiaoli", "name": "小李", "department": [31], "main_department": 31]
+            ])
     }
 
     /// Texts delivered to `user`, alone or among several recipients.

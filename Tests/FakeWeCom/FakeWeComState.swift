@@ -69,6 +69,15 @@ public actor FakeWeComState {
     public private(set) var droppedDuplicates: [Sent] = []
     /// What was delivered when, to compare later sends that ask for the duplicate check.
     private var deliveries: [(key: String, at: ContinuousClock.Instant)] = []
+    /// When each member got a message (`clock`'s time), for WeCom's per-member limit.
+    private var memberDeliveries: [String: [Date]] = [:]
+    /// WeCom's per-member limit on messages from one app, once `enforceMemberLimit` turned it on.
+    private var memberLimit: (perMinute: Int, perHour: Int)?
+    /// Messages a member did not get because of the per-member limit, as WeCom drops them: silently,
+    /// answering ok.
+    public private(set) var droppedOverLimit: [(member: String, sent: Sent)] = []
+    /// The time deliveries are stamped with; a test's clock makes a minute pass at once.
+    private var clock: @Sendable () -> Date = { Date() }
     /// message/send requests being answered now, and the most there were at once.
     public private(set) var sendsInFlight = 0
     public private(set) var maxSendsInFlight = 0
@@ -108,6 +117,29 @@ public actor FakeWeComState {
     /// Makes every message/send to `touser` take `delay` before it is answered (and delivered).
     public func delaySends(to touser: String, by delay: Duration) {
         sendDelays[touser] = delay
+    }
+
+    /// Stamps deliveries with `clock`'s time (the server's injected clock in tests) instead of the system's.
+    public func useClock(_ clock: @escaping @Sendable () -> Date) {
+        self.clock = clock
+    }
+
+    /// Drops, as WeCom does without a word, a message to a member who got `perMinute` in the last 60 s
+    /// or `perHour` in the last hour (WeCom: 30 and 1000 from one app to one member).
+    public func enforceMemberLimit(perMinute: Int = 30, perHour: Int = 1000) {
+        memberLimit = (perMinute, perHour)
+    }
+
+    /// When `member` got each message, in order.
+    public func deliveryTimes(to member: String) -> [Date] { memberDeliveries[member] ?? [] }
+
+    /// The most messages `member` got within any `seconds` (from one delivery up to, not including,
+    /// `seconds` later).
+    public func mostDeliveries(to member: String, within seconds: TimeInterval) -> Int {
+        let times = deliveryTimes(to: member)
+        return times.indices.map { start in
+            times[start...].prefix { $0.timeIntervalSince(times[start]) < seconds }.count
+        }.max() ?? 0
     }
 
     /// Every issued token expires now (WeCom then answers 42001).
@@ -197,6 +229,11 @@ public actor FakeWeComState {
                 }
             }
             deliveries.append((key, now))
+            let delivered = deliver(to: recipients.filter { known.contains($0) }, Sent(path: path, json: json))
+            if !delivered {
+                // WeCom answers as if all were well.
+                return ["errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": "overlimit\(droppedOverLimit.count)"]
+            }
             sent.append(Sent(path: path, json: json))
             var response: [String: any Sendable] = [
                 "errcode": 0, "errmsg": "ok", "invaliduser": invalid.joined(separator: "|"), "msgid": "fake\(sent.count)",
@@ -214,6 +251,26 @@ public actor FakeWeComState {
         usedResponseCodes.insert(code)
         sent.append(Sent(path: path, json: json))
         return ["errcode": 0, "errmsg": "ok"]
+    }
+
+    /// Counts `message` for each of `members` within the per-member limit and records the drops beyond.
+    /// - Returns: whether anyone got it.
+    private func deliver(to members: [String], _ message: Sent) -> Bool {
+        let now = clock()
+        var anyone = members.isEmpty
+        for member in members {
+            let times = memberDeliveries[member] ?? []
+            if let limit = memberLimit,
+                times.filter({ now.timeIntervalSince($0) < 60 }).count >= limit.perMinute
+                    || times.filter({ now.timeIntervalSince($0) < 3600 }).count >= limit.perHour
+            {
+                droppedOverLimit.append((member, message))
+                continue
+            }
+            memberDeliveries[member, default: []].append(now)
+            anyone = true
+        }
+        return anyone
     }
 
     /// What the fake answers to update_template_card with a missing or already used response code.

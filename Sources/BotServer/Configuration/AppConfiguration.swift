@@ -162,6 +162,9 @@ struct OutboxSettings: Sendable {
     var maxBackoff: Duration = .seconds(300)
     /// The wait after WeCom's API frequency limit (45009).
     var rateLimitBackoff: Duration = .seconds(60)
+    /// How many messages one member may get a minute and an hour (`outbox.perMemberPerMinute`,
+    /// `outbox.perMemberPerHour`): WeCom drops what goes beyond its 30 and 1000 without a word.
+    var memberBudget = OutboxMemberBudget()
     /// Retries inside one API call before the row is rescheduled.
     var apiRetry = RetrySettings()
 
@@ -178,6 +181,8 @@ struct OutboxSettings: Sendable {
         initialBackoff = file.initialBackoffSeconds.map { .milliseconds(Int($0 * 1000)) } ?? initialBackoff
         maxBackoff = file.maxBackoffSeconds.map { .milliseconds(Int($0 * 1000)) } ?? maxBackoff
         rateLimitBackoff = file.rateLimitBackoffSeconds.map { .milliseconds(Int($0 * 1000)) } ?? rateLimitBackoff
+        memberBudget.perMinute = file.perMemberPerMinute.map { max(1, $0) } ?? memberBudget.perMinute
+        memberBudget.perHour = file.perMemberPerHour.map { max(1, $0) } ?? memberBudget.perHour
         apiRetry.attempts = file.apiAttempts ?? apiRetry.attempts
         apiRetry.initialBackoff = file.apiInitialBackoffSeconds.map { .milliseconds(Int($0 * 1000)) } ?? apiRetry.initialBackoff
     }

@@ -26,6 +26,8 @@ struct ConfigurationFile: Decodable {
         var initialBackoffSeconds: Double?
         var maxBackoffSeconds: Double?
         var rateLimitBackoffSeconds: Double?
+        var perMemberPerMinute: Int?
+        var perMemberPerHour: Int?
         var apiAttempts: Int?
         var apiInitialBackoffSeconds: Double?
     }

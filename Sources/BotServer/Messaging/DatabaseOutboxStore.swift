@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import WeComAdapter
 
-/// The outbox in SQLite (the `outbox` table, `server.v1`, `server.v5` and `server.v8` migrations).
+/// The outbox in SQLite (the `outbox` table, `server.v1`, `server.v5`, `server.v8` and `server.v9`
+/// migrations, and `outbox_member_send`, the sends counted against each member's budget).
 struct DatabaseOutboxStore: OutboxStore {
     let writer: any DatabaseWriter
 
@@ -33,29 +34,57 @@ struct DatabaseOutboxStore: OutboxStore {
         }
     }
 
-    func claimDue(now: Date, limit: Int) async throws -> [OutboxRecord] {
+    func claimDue(now: Date, limit: Int, budget: OutboxMemberBudget) async throws -> OutboxClaim {
         try await writer.write { db in
-            // Heads are the oldest pending row of each associate; an associate with a row `sending`
-            // is in flight, and their pending head waits behind it. Both lookups read the
-            // `outbox_lane_head` index (status, user_id, id, next_attempt_at) only.
-            var records = try OutboxRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox WHERE status = ? GROUP BY user_id)
-                    AND next_attempt_at <= ?
-                    AND user_id NOT IN (SELECT user_id FROM outbox WHERE status = ?)
-                    ORDER BY id LIMIT ?
-                    """,
-                arguments: [Status.pending, now, Status.sending, limit])
-            guard !records.isEmpty else { return [] }
-            try OutboxRecord.filter(keys: records.compactMap(\.id))
-                .updateAll(db, Self.status.set(to: Status.sending), Column(OutboxRecord.CodingKeys.startedAt).set(to: now))
-            for index in records.indices {
-                records[index].status = .sending
-                records[index].startedAt = now
+            var claim = OutboxClaim()
+            // Held heads no longer count as due, so a held one makes room for the next lane's head.
+            var looked = Set<Int64>()
+            while claim.records.count < limit {
+                let heads = try Self.dueHeads(now: now, limit: limit - claim.records.count, in: db)
+                    .filter { $0.id.map { looked.insert($0).inserted } ?? false }
+                guard !heads.isEmpty else { break }
+                for var head in heads {
+                    guard let id = head.id else { continue }
+                    if let members = OutboxItem.members(ofLane: head.userID) {
+                        if let hold = try budget.hold(members, now: now, in: db) {
+                            var merged = OutboxDigest.Outcome()
+                            if members.count == 1, members[0] == head.userID {
+                                merged = try OutboxDigest.mergeWaitingTexts(inLane: head.userID, in: db)
+                            }
+                            // The head (the digest's first row, if merged) falls due when the window has room.
+                            _ = try OutboxRecord.filter(key: id).updateAll(
+                                db, Column(OutboxRecord.CodingKeys.nextAttemptAt).set(to: hold.until))
+                            claim.held.append(.init(outboxID: id, lane: head.userID, hold: hold, merged: merged))
+                            continue
+                        }
+                        try OutboxMemberBudget.record(members, outboxID: id, attempt: head.attempts, at: now, in: db)
+                    }
+                    _ = try OutboxRecord.filter(key: id)
+                        .updateAll(
+                            db, Self.status.set(to: Status.sending), Column(OutboxRecord.CodingKeys.startedAt).set(to: now))
+                    head.status = .sending
+                    head.startedAt = now
+                    claim.records.append(head)
+                }
             }
-            return records
+            return claim
         }
+    }
+
+    /// Up to `limit` lane heads due at `now` whose lane has nothing in flight, oldest first.
+    private static func dueHeads(now: Date, limit: Int, in db: Database) throws -> [OutboxRecord] {
+        // Heads are the oldest pending row of each lane; a lane with a row `sending` is in flight, and
+        // its pending head waits behind it. Both lookups read the `outbox_lane_head` index (status,
+        // user_id, id, next_attempt_at) only.
+        try OutboxRecord.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox WHERE status = ? GROUP BY user_id)
+                AND next_attempt_at <= ?
+                AND user_id NOT IN (SELECT user_id FROM outbox WHERE status = ?)
+                ORDER BY id LIMIT ?
+                """,
+            arguments: [Status.pending, now, Status.sending, limit])
     }
 
     func nextDue() async throws -> Date? {
@@ -74,6 +103,7 @@ struct DatabaseOutboxStore: OutboxStore {
 
     func markSent(_ outboxID: Int64, weComMessageID: String?, responseCode: String?, now: Date) async throws {
         try await writer.write { db in
+            try OutboxMemberBudget.confirm(outboxID: outboxID, at: now, in: db)
             _ = try OutboxRecord.filter(key: outboxID).updateAll(
                 db, Self.status.set(to: Status.sent), Column(OutboxRecord.CodingKeys.sentAt).set(to: now),
                 Column(OutboxRecord.CodingKeys.weComMessageID).set(to: weComMessageID),
@@ -83,6 +113,7 @@ struct DatabaseOutboxStore: OutboxStore {
 
     func scheduleRetry(_ outboxID: Int64, at date: Date, errcode: Int?, error: String, mayHaveArrived: Bool) async throws {
         try await writer.write { db in
+            if Self.refused(errcode) { try OutboxMemberBudget.refund(outboxID: outboxID, in: db) }
             let duplicateCheck = Column(OutboxRecord.CodingKeys.duplicateCheck)
             _ = try OutboxRecord.filter(key: outboxID).updateAll(
                 db, Self.status.set(to: Status.pending), Self.attempts += 1,
@@ -96,10 +127,17 @@ struct DatabaseOutboxStore: OutboxStore {
 
     func markFailed(_ outboxID: Int64, errcode: Int?, error: String) async throws {
         try await writer.write { db in
+            if Self.refused(errcode) { try OutboxMemberBudget.refund(outboxID: outboxID, in: db) }
             _ = try OutboxRecord.filter(key: outboxID).updateAll(
                 db, Self.status.set(to: Status.failed), Self.attempts += 1,
                 Column(OutboxRecord.CodingKeys.lastErrcode).set(to: errcode),
                 Column(OutboxRecord.CodingKeys.lastError).set(to: error))
         }
+    }
+
+    /// WeCom answered with an error, so it delivered nothing: without an errcode (a timeout, a network
+    /// or HTTP error) the message may have arrived and keeps counting.
+    private static func refused(_ errcode: Int?) -> Bool {
+        errcode.map { $0 != 0 } ?? false
     }
 }

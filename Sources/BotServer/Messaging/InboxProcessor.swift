@@ -184,7 +184,8 @@ final class InboxProcessor: Service, Sendable {
                     newChoiceID: ChoiceAction.newCardID()),
                 now: now)
         }
-        let replies = renderer.messages(step.replies, to: message.fromUser)
+        let script = Self.script(of: ConversationInput(message), states: [step.state, state])
+        let replies = renderer.messages(step.replies, to: message.fromUser, in: script)
         let opened = try await transaction.complete(
             id, messageKey: record.dedupeKey, of: person, from: state, step: step, replies: replies,
             categories: snapshot.knowledgeBase.categories, now: now)
@@ -212,6 +213,24 @@ final class InboxProcessor: Service, Sendable {
                     "reasons": "\(reasons)", "ticket": "\(step.state.ticket.map { "\($0)" } ?? "-")",
                 ]) { $1 })
         await outboxSignal.notify()
+    }
+
+    /// The script the associate writes in, for the bot's replies: this message's; for one either script
+    /// writes alike (a number, a tap, 好的, opening the app), that of the question the conversation is
+    /// about; simplified, the knowledge base's own, when nothing tells.
+    private static func script(of input: ConversationInput?, states: [ConversationState]) -> ChineseScript {
+        var texts: [String?] = []
+        if case .text(let text) = input { texts.append(text) }
+        for state in states {
+            texts.append(state.lastQuestion?.text)
+            switch state.mode {
+            case .choosing(let choice): texts.append(choice.question)
+            case .intake(let pending): texts.append(pending.request.question)
+            // An answer's question is the entry's own when it was picked from a list: not the associate's writing.
+            case .idle, .awaitingFeedback, .rating: break
+            }
+        }
+        return texts.lazy.compactMap { $0.flatMap(ChineseScript.init(of:)) }.first ?? .simplified
     }
 
     /// The most answered entries of the last 30 days, topped up with each category's first entry.

@@ -43,8 +43,20 @@ enum OutboxItem: Sendable, Equatable, Codable {
     var lane: String {
         switch self {
         case .message(let message): message.toUsers.joined(separator: "|")
-        case .cardUpdate(let update): "card:" + update.responseCode
+        case .cardUpdate(let update): Self.cardUpdateLanePrefix + update.responseCode
         }
+    }
+
+    /// What begins a card update's lane, and no message's: a card update is not a message, so it
+    /// counts against no member's budget (`OutboxMemberBudget`).
+    static let cardUpdateLanePrefix = "card:"
+
+    /// The members a lane's messages go to, each of whom WeCom limits (`OutboxMemberBudget`); nil for
+    /// a card update's lane.
+    static func members(ofLane lane: String) -> [String]? {
+        guard !lane.hasPrefix(cardUpdateLanePrefix) else { return nil }
+        var seen = Set<String>()
+        return lane.split(separator: "|").map(String.init).filter { seen.insert($0).inserted }
     }
 
     /// The `task_id` of a template card, by which its response code is found later.

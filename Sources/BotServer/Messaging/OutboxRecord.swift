@@ -15,6 +15,9 @@ struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersi
         case sent
         /// WeCom refused it for good (configuration, payload or recipient); `lastErrcode` says why.
         case failed
+        /// Its text went into a digest (`digestID`) while its member's budget was spent: it is never
+        /// sent by itself (`OutboxDigest`).
+        case merged
     }
 
     var id: Int64?
@@ -41,11 +44,16 @@ struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersi
     var taskID: String?
     /// The single-use code WeCom answered a sent card with, which allows one update of it.
     var responseCode: String?
+    /// The digest this row's text went into: the id of the digest's first row. Set on the rows that
+    /// carry the digest (whose `payload` is then the digest) and on those `merged` into it.
+    var digestID: Int64?
+    /// What a row carrying a digest was queued with, before the digest replaced its payload.
+    var originalPayload: String?
 
     init(inboxID: Int64?, item: OutboxItem, now: Date) throws {
         self.inboxID = inboxID
         self.userID = item.lane
-        self.payload = String(decoding: try JSONEncoder().encode(item), as: UTF8.self)
+        self.payload = try Self.payload(of: item)
         self.status = .pending
         self.attempts = 0
         self.nextAttemptAt = now
@@ -56,6 +64,11 @@ struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersi
 
     init(inboxID: Int64?, message: OutgoingMessage, now: Date) throws {
         try self.init(inboxID: inboxID, item: .message(message), now: now)
+    }
+
+    /// `item` as the `payload` column holds it.
+    static func payload(of item: OutboxItem) throws -> String {
+        String(decoding: try JSONEncoder().encode(item), as: UTF8.self)
     }
 
     /// What to send.
@@ -81,5 +94,7 @@ struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersi
         case duplicateCheck = "duplicate_check"
         case taskID = "task_id"
         case responseCode = "response_code"
+        case digestID = "digest_id"
+        case originalPayload = "original_payload"
     }
 }

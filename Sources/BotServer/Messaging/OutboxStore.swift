@@ -23,11 +23,14 @@ protocol OutboxStore: Sendable {
     /// duplicate check (they may have arrived). Called once at start, before any send.
     /// - Returns: how many rows were recovered.
     func recoverInterrupted() async throws -> Int
-    /// Marks up to `limit` lane heads that are due at `now` as `sending` and returns them, oldest first.
-    /// Lanes that already have a row in flight are skipped.
-    func claimDue(now: Date, limit: Int) async throws -> [OutboxRecord]
-    /// When the next lane head not in flight falls due, if any; rows behind a head are not counted,
-    /// since they cannot go first.
+    /// Marks up to `limit` lane heads that are due at `now` as `sending` and returns them, oldest first,
+    /// counting each message against its recipients' `budget`. Lanes that already have a row in flight
+    /// are skipped. A due head one of whose recipients has spent the budget is held instead: it falls
+    /// due when the budget has room again, and a single member's waiting texts are merged into digests
+    /// (`OutboxDigest`); the claim says which.
+    func claimDue(now: Date, limit: Int, budget: OutboxMemberBudget) async throws -> OutboxClaim
+    /// When the next lane head not in flight falls due, if any (a held head when its budget has room);
+    /// rows behind a head are not counted, since they cannot go first.
     func nextDue() async throws -> Date?
     /// WeCom took the message or card update; `responseCode` is what it answered a card with.
     func markSent(_ outboxID: Int64, weComMessageID: String?, responseCode: String?, now: Date) async throws
@@ -36,6 +39,24 @@ protocol OutboxStore: Sendable {
     func scheduleRetry(_ outboxID: Int64, at: Date, errcode: Int?, error: String, mayHaveArrived: Bool) async throws
     /// WeCom refused the message or card update for good.
     func markFailed(_ outboxID: Int64, errcode: Int?, error: String) async throws
+}
+
+/// What `OutboxStore.claimDue(now:limit:budget:)` did.
+struct OutboxClaim: Sendable, Equatable {
+    /// Lane heads marked `sending`, to send now.
+    var records: [OutboxRecord] = []
+    /// Lane heads held back by their recipients' budget.
+    var held: [Held] = []
+
+    /// A lane head held back by its recipients' budget.
+    struct Held: Sendable, Equatable {
+        var outboxID: Int64
+        var lane: String
+        /// Until when, and for whom the budget is spent.
+        var hold: OutboxMemberBudget.Hold
+        /// What merging the lane's waiting texts did.
+        var merged: OutboxDigest.Outcome
+    }
 }
 
 extension OutboxStore {

@@ -24,6 +24,11 @@ extension WeComAPIClient: MessageSender {
 /// `OutboxSettings.concurrency` associates at once. Card updates go the same way, each in a lane of
 /// its own.
 ///
+/// No member gets more messages than WeCom delivers (`OutboxMemberBudget`: 28 a minute, 950 an hour
+/// by default): a lane whose recipient has spent the budget waits until the window has room, without
+/// holding up other lanes, and a single member's waiting texts are merged into digests meanwhile
+/// (`OutboxDigest`).
+///
 /// Each associate is a lane: only its first unsent row may go, and a freed slot takes the next due
 /// lane at once, so one slow send (a 10 s timeout) holds up only its own associate. With nothing due
 /// the worker sleeps until the next lane head falls due or new replies are queued (`WorkSignal`).
@@ -92,13 +97,15 @@ final class OutboxWorker: Service, Sendable {
         let free = settings.concurrency - inFlight.withLock { $0 }
         // All slots busy: a finishing send notifies the signal.
         guard free > 0 else { return Self.maximumIdleWait }
-        let due: [OutboxRecord]
+        let claim: OutboxClaim
         do {
-            due = try await store.claimDue(now: now(), limit: free)
+            claim = try await store.claimDue(now: now(), limit: free, budget: settings.memberBudget)
         } catch {
             logger.error("Cannot read the outbox; will look again", metadata: ["error": "\(error)"])
             return .seconds(1)
         }
+        for held in claim.held { noteHeld(held) }
+        let due = claim.records
         for record in due {
             inFlight.withLock { $0 += 1 }
             group.addTask {
@@ -110,6 +117,26 @@ final class OutboxWorker: Service, Sendable {
         }
         if due.count == free { return Self.maximumIdleWait }
         return await untilNextDue()
+    }
+
+    /// A lane held back by its members' budget: said once per hold, since the head then waits until
+    /// the window has room.
+    private func noteHeld(_ held: OutboxClaim.Held) {
+        metrics.outboxHeld()
+        var metadata: Logger.Metadata = [
+            "outbox": "\(held.outboxID)", "user": "\(held.lane)", "spent": "\(held.hold.members.joined(separator: "|"))",
+            "until": "\(held.hold.until)",
+        ]
+        guard held.merged.digests > 0 else {
+            logger.notice("Held: a recipient had WeCom's per-member message budget spent", metadata: metadata)
+            return
+        }
+        metrics.outboxMerged(rows: held.merged.mergedRows, digests: held.merged.digests)
+        metadata["merged"] = "\(held.merged.mergedRows)"
+        metadata["digests"] = "\(held.merged.digests)"
+        logger.notice(
+            "Held and merged waiting texts into digests: the recipient had WeCom's per-member message budget spent",
+            metadata: metadata)
     }
 
     private func untilNextDue() async -> Duration {

@@ -134,6 +134,26 @@ struct AppDatabase: Sendable {
                 index: "outbox_task_id", on: OutboxRecord.databaseTableName, columns: ["task_id"],
                 condition: Column("task_id") != nil)
         }
+        migrator.registerMigration("server.v9.outbox-member-budget") { db in
+            // WeCom drops what goes beyond 30 messages a minute and 1000 an hour to one member: each
+            // message handed to WeCom is counted here per recipient (and attempt), in whole milliseconds,
+            // so that a member's window is one range of the (member, at_ms) index.
+            try db.create(table: OutboxMemberBudget.tableName) { table in
+                table.column("outbox_id", .integer).notNull()
+                table.column("attempt", .integer).notNull()
+                table.column("member", .text).notNull()
+                table.column("at_ms", .integer).notNull()
+                table.primaryKey(["outbox_id", "attempt", "member"])
+            }
+            try db.create(
+                index: "outbox_member_send_window", on: OutboxMemberBudget.tableName, columns: ["member", "at_ms"])
+            // Texts merged into a digest while their member waited: the digest's first row, and what a
+            // row carrying the digest was queued with.
+            try db.alter(table: OutboxRecord.databaseTableName) { table in
+                table.add(column: "digest_id", .integer)
+                table.add(column: "original_payload", .text)
+            }
+        }
         return migrator
     }
 }

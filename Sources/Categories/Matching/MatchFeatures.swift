@@ -2,10 +2,12 @@ import Foundation
 
 /// The tokens and n-gram features questions are matched on.
 ///
-/// After NFKC and lower-casing, a Han character is a token, a run of Latin letters is a token, and a
-/// run of digits (with any `.` inside) is the class token `#` ("9.9", "400", "12" all read `#`, since
-/// amounts and order numbers say nothing about what is asked). Everything else ends a run and is
-/// dropped. Features are unigrams and adjacent bigrams, counted.
+/// After NFKC, lower-casing and folding traditional characters to simplified (`ChineseScript.fold`;
+/// questions and phrasings come here folded already, which costs only a scan, but an admin's edit
+/// patched into a large index arrives as written), a Han character is a token, a run of Latin letters
+/// is a token, and a run of digits (with any `.` inside) is the class token `#` ("9.9", "400", "12" all
+/// read `#`, since amounts and order numbers say nothing about what is asked). Everything else ends a
+/// run and is dropped. Features are unigrams and adjacent bigrams, counted.
 enum MatchFeatures {
     static func tokens(_ text: String) -> [String] {
         var tokens: [String] = []
@@ -15,7 +17,7 @@ enum MatchFeatures {
             if !run.isEmpty { tokens.append(runIsDigits ? "#" : String(run)) }
             run = String.UnicodeScalarView()
         }
-        for scalar in text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+        for scalar in ChineseScript.fold(text.precomposedStringWithCompatibilityMapping.lowercased()).unicodeScalars {
             let value = scalar.value
             if (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value) || (0xF900...0xFAFF).contains(value) {
                 flush()

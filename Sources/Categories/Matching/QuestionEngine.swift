@@ -73,10 +73,11 @@ public struct QuestionEngine: Sendable {
         self.entryCategory = entryCategory
 
         // Every phrasing with its entry and slot (0 = the standard question, which always stays in),
-        // analysed once for the live ranker and every calibration ranker.
+        // analysed once for the live ranker and every calibration ranker. Folded to simplified first, as
+        // questions are, so that synonyms apply to a knowledge base written in traditional characters too.
         let synonyms = SynonymMap(knowledgeBase.synonyms)
         let texts: [(text: String, entry: Int, slot: Int)] = entries.enumerated().flatMap { index, entry in
-            entry.phrasings.enumerated().map { slot, text in (text, index, slot) }
+            entry.phrasings.enumerated().map { slot, text in (ChineseScript.fold(text), index, slot) }
         }
         let analyses = ParallelMap.run(texts, on: workers) { TFIDFSpace.analyze($0.text, synonyms: synonyms) }
         let phrasings = zip(texts, analyses).map { (text: $0.text, analysis: $1, entry: $0.entry, slot: $0.slot) }
@@ -228,12 +229,15 @@ public struct QuestionEngine: Sendable {
     /// means the category has nothing for it.
     public func closestEntries(to text: String, in category: CategoryID, limit: Int = 3) -> [KnowledgeEntry] {
         guard let index = categoryIDs.firstIndex(of: category) else { return [] }
-        return ranker.closest(to: text, inCategory: index, limit: limit).map { entries[$0] }
+        return ranker.closest(to: ChineseScript.fold(text), inCategory: index, limit: limit).map { entries[$0] }
     }
 
     /// What the knowledge base makes of `text` as the first message of a conversation: the signals in
     /// its wording, and what the match alone suggests (the hand-over policy decides).
     public func understand(_ text: String) -> Understanding {
+        // Traditional characters read as simplified from here on (before synonyms, which are simplified);
+        // the caller keeps the associate's own text for the log and the ticket.
+        let text = ChineseScript.fold(text)
         let scored = ranker.score(text)
         let features = scored.features
         let probability = scored.top.isEmpty ? 0 : confidence.probability(features)

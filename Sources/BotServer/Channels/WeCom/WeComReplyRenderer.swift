@@ -1,3 +1,4 @@
+import Categories
 import Escalation
 import WeComAdapter
 
@@ -14,15 +15,38 @@ struct WeComReplyRenderer: Sendable {
 
     var cards: Bool
 
-    /// The messages that say `replies` to `user`, in order.
-    func messages(_ replies: [Reply], to user: String) -> [OutgoingMessage] {
+    /// The messages that say `replies` to `user`, in order, written in `script`: the bot's texts and the
+    /// knowledge base are simplified, and an associate who writes traditional reads traditional.
+    func messages(_ replies: [Reply], to user: String, in script: ChineseScript = .simplified) -> [OutgoingMessage] {
         replies.flatMap { reply -> [OutgoingMessage] in
-            switch body(reply) {
+            switch body(Self.written(reply, in: script)) {
             case .text(let text):
                 TextSplitter.split(text, maxBytes: OutgoingMessage.maxTextBytes).map { OutgoingMessage.text($0, to: user) }
             case let body:
                 [OutgoingMessage(toUsers: [user], body: body)]
             }
+        }
+    }
+
+    /// `reply` with every text the associate reads (not the buttons' keys) in `script`.
+    static func written(_ reply: Reply, in script: ChineseScript) -> Reply {
+        guard script != .simplified else { return reply }
+        let write = script.writing
+        switch reply {
+        case .text(let text):
+            return .text(write(text))
+        case .choices(var list):
+            list.intro = write(list.intro)
+            list.items = list.items.map { ChoiceList.Item(label: write($0.label), action: $0.action) }
+            list.outro = write(list.outro)
+            list.noneOfThese = list.noneOfThese.map(write)
+            return .choices(list)
+        case .welcome(var welcome):
+            welcome.greeting = write(welcome.greeting)
+            welcome.hotQuestionsIntro = write(welcome.hotQuestionsIntro)
+            welcome.hotQuestions = welcome.hotQuestions.map(write)
+            welcome.outro = write(welcome.outro)
+            return .welcome(welcome)
         }
     }
 

@@ -73,11 +73,13 @@ struct AskController<Context: RequestContext> {
             throw APIError(.internalServerError, "the bot did not take this text as a question")
         }
         let assessment = logged.assessment
-        // The reply as a channel without cards shows it.
-        var reply = step.replies.map { WeComReplyRenderer(cards: false).text($0) }.joined(separator: "\n")
+        // The reply as a channel without cards shows it, in the script the question is written in.
+        let script = ChineseScript(of: body.text) ?? .simplified
+        var reply = step.replies.map { WeComReplyRenderer(cards: false).text(WeComReplyRenderer.written($0, in: script)) }
+            .joined(separator: "\n")
         if reply.isEmpty, assessment.decision == .escalate {
             // The ticket's own confirmation carries its number, which a dry run does not take.
-            reply = reducer.handOverReply(assessment.reasons)
+            reply = script.writing(reducer.handOverReply(assessment.reasons))
         }
         return AskResponse(
             decision: assessment.decision.rawValue, category: assessment.category?.rawValue,

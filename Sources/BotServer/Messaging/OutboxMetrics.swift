@@ -1,0 +1,28 @@
+import Prometheus
+
+extension ServerMetrics {
+    /// A lane head held back because a recipient had WeCom's per-member budget spent
+    /// (`storedesk_outbox_held_total`), counted once per hold.
+    func outboxHeld() {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "storedesk", metricName: "outbox_held", unitName: "total",
+                helpText: "Outbox lane heads held back by WeCom's per-member message limit")
+        ).increment()
+    }
+
+    /// Texts merged into digests while their member's budget was spent: `rows` no longer sent by
+    /// themselves (`storedesk_outbox_merged_total`), in `digests` digests (`storedesk_outbox_digests_total`).
+    func outboxMerged(rows: Int, digests: Int) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "storedesk", metricName: "outbox_merged", unitName: "total",
+                helpText: "Outbox texts merged into a digest instead of being sent by themselves")
+        ).increment(by: Int64(rows))
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "storedesk", metricName: "outbox_digests", unitName: "total",
+                helpText: "Digests made of texts waiting for a member's message budget")
+        ).increment(by: Int64(digests))
+    }
+}

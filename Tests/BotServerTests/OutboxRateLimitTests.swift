@@ -1,0 +1,368 @@
+import Escalation
+import FakeWeCom
+import Foundation
+import GRDB
+import Logging
+import Testing
+import WeComAdapter
+
+@testable import BotServer
+
+@Suite("WeCom's per-member limit: a budget per member, digests of what waits, other lanes going on")
+struct OutboxRateLimitTests {
+    private static func card(to user: String, task: String) -> OutgoingMessage {
+        OutgoingMessage(
+            toUsers: [user],
+            body: .templateCard(
+                TemplateCard(
+                    mainTitle: .init(title: "工单 #1001", desc: "上海南京路店"), taskID: task,
+                    buttons: [.init(text: "认领", style: 1, key: "claim:1001"), .init(text: "转派", style: 2, key: "pass:1001")])))
+    }
+
+    @Test(
+        "40 messages to one agent in a burst: at most 28 in any minute, the rest as digests once the window frees, the card a card, in order, once"
+    )
+    func burst() async throws {
+        let clock = ManualWallClock()
+        let start = clock.now()
+        let database = try AppDatabase(writer: DatabaseQueue())
+        let store = DatabaseOutboxStore(writer: database.writer)
+        let texts = (1...39).map { "【#\(1000 + $0) 华南区营运支持】门店反馈第 \($0) 条" }
+        // 30 texts, a card, 9 texts: the card comes among the rows that the budget holds back.
+        let items: [OutboxItem] =
+            texts.prefix(30).map { .message(.text($0, to: "zhangsan")) }
+            + [.message(Self.card(to: "zhangsan", task: "tkt-1001"))]
+            + texts.dropFirst(30).map { .message(.text($0, to: "zhangsan")) }
+        try await database.writer.write { db in try store.enqueue(items, inReplyTo: nil, at: start, in: db) }
+        let signal = WorkSignal()
+        try await FakeWeComServer.with { wecom in
+            await wecom.state.useClock { clock.now() }
+            await wecom.state.enforceMemberLimit()
+            try await running(worker(store, wecom, signal: signal, clock: clock)) {
+                #expect(await eventually(timeout: .seconds(15)) { await wecom.state.messageCount(to: "zhangsan") == 28 })
+                // The 29th waits for the minute to pass, merged with what waits behind it.
+                let held = try await eventually(timeout: .seconds(5)) {
+                    try await database.writer.read { db in
+                        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE status = 'merged'") == 9
+                    }
+                }
+                #expect(held)
+                #expect(try await store.nextDue() == start.addingTimeInterval(60))
+
+                // Another member's messages go at once meanwhile.
+                try await database.writer.write { db in
+                    try store.enqueue(
+                        (1...3).map { OutboxItem.message(.text("李四 \($0)", to: "lisi")) }, inReplyTo: nil, at: clock.now(), in: db
+                    )
+                }
+                await signal.notify()
+                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.texts(to: "lisi").count == 3 })
+                #expect(await wecom.state.messageCount(to: "zhangsan") == 28)
+
+                clock.advance(by: 60)
+                await signal.notify()
+                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.messageCount(to: "zhangsan") == 31 })
+                #expect(try await settled(database.writer))
+            }
+            let sent = await wecom.state.sent.filter { $0.touser == "zhangsan" }
+            #expect(sent.count == 31)
+            #expect(await wecom.state.droppedOverLimit.isEmpty)
+            #expect(await wecom.state.mostDeliveries(to: "zhangsan", within: 60) == 28)
+            let times = await wecom.state.deliveryTimes(to: "zhangsan")
+            #expect(times.prefix(28).allSatisfy { $0 == start })
+            #expect(times.dropFirst(28).allSatisfy { $0 == start.addingTimeInterval(60) })
+            // 28 texts alone, a digest of the two texts before the card, the card, a digest of the nine after.
+            #expect(sent.prefix(28).compactMap(\.content) == Array(texts.prefix(28)))
+            #expect(sent[28].content == texts[28...29].joined(separator: "\n\n"))
+            #expect(sent[29].card?.taskID == "tkt-1001")
+            #expect(sent[30].content == texts[30...].joined(separator: "\n\n"))
+            // Every text exactly once, in order.
+            let delivered = sent.compactMap(\.content).flatMap { $0.components(separatedBy: "\n\n") }
+            #expect(delivered == texts)
+        }
+        let rows = try await database.writer.read { db in
+            try OutboxRecord.filter(Column("user_id") == "zhangsan").order(Column("id")).fetchAll(db)
+        }
+        #expect(rows.count == 40)
+        let digestIDs = [rows[28].id, rows[31].id]
+        #expect(rows[28].digestID == rows[28].id && rows[28].status == .sent)
+        #expect(rows[29].digestID == rows[28].id && rows[29].status == .merged)
+        #expect(rows[30].digestID == nil && rows[30].status == .sent)
+        #expect(rows[31...].allSatisfy { $0.digestID == rows[31].id })
+        #expect(rows[32...].allSatisfy { $0.status == .merged })
+        #expect(rows.filter { $0.status == .sent }.count == 31)
+        // What the digest rows were queued with is kept.
+        for (index, id) in zip([28, 31], digestIDs) {
+            #expect(rows[index].id == id)
+            let original = try JSONDecoder().decode(OutboxItem.self, from: Data((rows[index].originalPayload ?? "").utf8))
+            #expect(original == .message(.text(texts[index == 28 ? 28 : 30], to: "zhangsan")))
+        }
+    }
+
+    @Test("A message to several members counts for each; a card update counts for no one and is never held")
+    func countedPerMember() async throws {
+        let clock = ManualWallClock()
+        let database = try AppDatabase(writer: DatabaseQueue())
+        let store = DatabaseOutboxStore(writer: database.writer)
+        try await database.writer.write { db in
+            try store.enqueue(
+                (1...20).map { OutboxItem.message(OutgoingMessage(toUsers: ["zhangsan", "lisi"], body: .text("群发 \($0)"))) },
+                inReplyTo: nil, at: clock.now(), in: db)
+            try store.enqueue(
+                (1...10).map { OutboxItem.message(.text("李四 \($0)", to: "lisi")) }, inReplyTo: nil, at: clock.now(), in: db)
+        }
+        let signal = WorkSignal()
+        try await FakeWeComServer.with { wecom in
+            await wecom.state.useClock { clock.now() }
+            await wecom.state.enforceMemberLimit()
+            try await running(worker(store, wecom, signal: signal, clock: clock)) {
+                #expect(await eventually(timeout: .seconds(15)) { await wecom.state.deliveryTimes(to: "lisi").count == 28 })
+                // Two of lisi's 30 wait, in whichever lane they were: lisi has had 28 this minute.
+                let waiting = try await eventually(timeout: .seconds(5)) {
+                    try await database.writer.read { db in
+                        try Date.fetchAll(db, sql: "SELECT next_attempt_at FROM outbox WHERE status = 'pending'")
+                            .contains(clock.now().addingTimeInterval(60))
+                    }
+                }
+                #expect(waiting)
+                try await database.writer.write { db in
+                    try store.enqueue(
+                        [.cardUpdate(CardUpdate(responseCode: "rc-click", userIDs: ["lisi"], replaceName: "已认领"))],
+                        inReplyTo: nil, at: clock.now(), in: db)
+                }
+                await signal.notify()
+                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.cardUpdates.count == 1 })
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(await wecom.state.deliveryTimes(to: "lisi").count == 28)
+                clock.advance(by: 60)
+                await signal.notify()
+                #expect(try await settled(database.writer))
+            }
+            #expect(await wecom.state.droppedOverLimit.isEmpty)
+            #expect(await wecom.state.mostDeliveries(to: "lisi", within: 60) == 28)
+            #expect(await wecom.state.deliveryTimes(to: "zhangsan").count == 20)
+            #expect(await wecom.state.texts(to: "zhangsan|lisi") == (1...20).map { "群发 \($0)" })
+            let own = await wecom.state.texts(to: "lisi").flatMap { $0.components(separatedBy: "\n\n") }
+            #expect(own == (1...10).map { "李四 \($0)" })
+        }
+        // The card update was not counted.
+        let counted = try await database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_member_send WHERE member = 'lisi'")
+        }
+        #expect(counted == 30 - (try await mergedCount(database.writer)))
+    }
+
+    @Test("The hourly budget holds too, until the hour has room; nextDue says when")
+    func hourly() async throws {
+        let clock = ManualWallClock()
+        let start = clock.now()
+        let database = try AppDatabase(writer: DatabaseQueue())
+        let store = DatabaseOutboxStore(writer: database.writer)
+        try await database.writer.write { db in
+            try store.enqueue(
+                (1...7).map { OutboxItem.message(.text("回复 \($0)", to: "zhangsan")) }, inReplyTo: nil, at: start, in: db)
+        }
+        var budget = OutboxMemberBudget()
+        budget.perHour = 5
+        let signal = WorkSignal()
+        try await FakeWeComServer.with { wecom in
+            await wecom.state.useClock { clock.now() }
+            try await running(worker(store, wecom, signal: signal, clock: clock, budget: budget)) {
+                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.messageCount(to: "zhangsan") == 5 })
+                #expect(
+                    try await eventually(timeout: .seconds(5)) { try await store.nextDue() == start.addingTimeInterval(3600) })
+                clock.advance(by: 60)
+                await signal.notify()
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(await wecom.state.messageCount(to: "zhangsan") == 5)
+                clock.advance(by: 3540)
+                await signal.notify()
+                #expect(try await settled(database.writer))
+            }
+            #expect(await wecom.state.texts(to: "zhangsan") == (1...5).map { "回复 \($0)" } + ["回复 6\n\n回复 7"])
+        }
+    }
+
+    @Test("A held lane costs a few queries while it waits, not a busy loop")
+    func noBusyLoopWhileHeld() async throws {
+        let clock = ManualWallClock()
+        let database = try AppDatabase(writer: DatabaseQueue())
+        let base = DatabaseOutboxStore(writer: database.writer)
+        try await database.writer.write { db in
+            // zhangsan had 28 messages a second ago.
+            for index in 1...28 {
+                try OutboxMemberBudget.record(
+                    ["zhangsan"], outboxID: Int64(10_000 + index), attempt: 0, at: clock.now().addingTimeInterval(-1), in: db)
+            }
+            try base.enqueue(
+                (1...3).map { OutboxItem.message(.text("请稍等 \($0)", to: "zhangsan")) }, inReplyTo: nil, at: clock.now(), in: db)
+        }
+        let store = CountingOutboxStore(base: base)
+        try await FakeWeComServer.with { wecom in
+            try await running(worker(store, wecom, clock: clock)) {
+                try await Task.sleep(for: .seconds(1))
+            }
+            #expect(store.calls < 5, "the worker queried the outbox \(store.calls) times in 1 s")
+            #expect(await wecom.state.sendAttempts == 0)
+        }
+        #expect(try await base.nextDue() == clock.now().addingTimeInterval(59))
+        #expect(try await mergedCount(database.writer) == 2)
+    }
+
+    @Test("Merging: runs of plain texts only, never past a card or markdown, never a row that may have arrived")
+    func mergeRules() async throws {
+        let clock = ManualWallClock()
+        let now = clock.now()
+        let database = try AppDatabase(writer: DatabaseQueue())
+        let store = DatabaseOutboxStore(writer: database.writer)
+        let long = String(repeating: "长", count: 330)  // 990 bytes
+        try await database.writer.write { db in
+            for index in 1...28 {
+                try OutboxMemberBudget.record(["zhangsan"], outboxID: Int64(10_000 + index), attempt: 0, at: now, in: db)
+            }
+            // A text that may have arrived before a crash, two texts, markdown, three texts, a card,
+            // and four long texts that fill a message every two.
+            var first = try OutboxRecord(inboxID: nil, message: .text("A", to: "zhangsan"), now: now)
+            first.duplicateCheck = true
+            try first.insert(db)
+            try store.enqueue(
+                [
+                    .message(.text("B", to: "zhangsan")), .message(.text("C", to: "zhangsan")),
+                    .message(OutgoingMessage(toUsers: ["zhangsan"], body: .markdown("**M**"))),
+                    .message(.text("D", to: "zhangsan")), .message(.text("E", to: "zhangsan")),
+                    .message(.text("F", to: "zhangsan")), .message(Self.card(to: "zhangsan", task: "tkt-1")),
+                ] + (1...4).map { .message(.text("\($0)" + long, to: "zhangsan")) }, inReplyTo: nil, at: now, in: db)
+        }
+        let claim = try await store.claimDue(now: now, limit: 4, budget: OutboxMemberBudget())
+        #expect(claim.records.isEmpty)
+        #expect(claim.held.count == 1)
+        #expect(claim.held.first?.hold == OutboxMemberBudget.Hold(until: now.addingTimeInterval(60), members: ["zhangsan"]))
+        #expect(claim.held.first?.merged == OutboxDigest.Outcome(mergedRows: 5, digests: 3))
+        let rows = try await database.writer.read { db in try OutboxRecord.order(Column("id")).fetchAll(db) }
+        func text(_ row: OutboxRecord) throws -> String? {
+            guard case .message(let message) = try row.item(), case .text(let text) = message.body else { return nil }
+            return text
+        }
+        #expect(
+            try rows.map(text) == [
+                "A", "B\n\nC", "C", nil, "D\n\nE\n\nF", "E", "F", nil, "1" + long + "\n\n2" + long, "3" + long + "\n\n4" + long,
+                "3" + long, "4" + long,
+            ])
+        #expect(
+            rows.map(\.status) == [
+                .pending, .pending, .merged, .pending, .pending, .merged, .merged, .pending, .pending, .pending, .merged, .merged,
+            ])
+        #expect(
+            rows.map(\.digestID) == [
+                nil, rows[1].id, rows[1].id, nil, rows[4].id, rows[4].id, rows[4].id, nil, rows[8].id, rows[8].id, rows[8].id,
+                rows[8].id,
+            ])
+        // The head that may have arrived is held as it is, and goes first when the minute has passed.
+        #expect(rows[0].nextAttemptAt == now.addingTimeInterval(60))
+        #expect(try await store.nextDue() == now.addingTimeInterval(60))
+        let later = try await store.claimDue(now: now.addingTimeInterval(60), limit: 4, budget: OutboxMemberBudget())
+        #expect(later.records.map(\.id) == [rows[0].id])
+        #expect(later.held.isEmpty)
+    }
+
+    @Test("Several members' lanes are held without merging; a send WeCom refused with an errcode stops counting")
+    func multiMemberLanesAndRefunds() async throws {
+        let now = ManualWallClock().now()
+        let database = try AppDatabase(writer: DatabaseQueue())
+        let store = DatabaseOutboxStore(writer: database.writer)
+        try await database.writer.write { db in
+            for index in 1...28 {
+                try OutboxMemberBudget.record(["lisi"], outboxID: Int64(10_000 + index), attempt: 0, at: now, in: db)
+            }
+            try store.enqueue(
+                (1...3).map { OutboxItem.message(OutgoingMessage(toUsers: ["zhangsan", "lisi"], body: .text("群发 \($0)"))) }
+                    + [.message(.text("你好", to: "wangwu")), .message(.text("再见", to: "wangwu"))], inReplyTo: nil, at: now,
+                in: db)
+        }
+        let claim = try await store.claimDue(now: now, limit: 4, budget: OutboxMemberBudget())
+        #expect(claim.held.map(\.lane) == ["zhangsan|lisi"])
+        #expect(claim.held.first?.hold.members == ["lisi"])
+        #expect(claim.held.first?.merged == OutboxDigest.Outcome())
+        let wangwu = try #require(claim.records.first)
+        #expect(claim.records.count == 1 && wangwu.userID == "wangwu")
+        func counted(_ member: String) async throws -> Int? {
+            try await database.writer.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_member_send WHERE member = ?", arguments: [member])
+            }
+        }
+        #expect(try await counted("wangwu") == 1)
+        #expect(try await counted("zhangsan") == 0)
+        // WeCom answered -1: it delivered nothing.
+        try await store.scheduleRetry(try #require(wangwu.id), at: now, errcode: -1, error: "busy", mayHaveArrived: false)
+        #expect(try await counted("wangwu") == 0)
+        // A timeout: it may have arrived, so it keeps counting.
+        let again = try await store.claimDue(now: now, limit: 4, budget: OutboxMemberBudget())
+        #expect(again.records.map(\.id) == [wangwu.id])
+        try await store.scheduleRetry(try #require(wangwu.id), at: now, errcode: nil, error: "timeout", mayHaveArrived: true)
+        #expect(try await counted("wangwu") == 1)
+        // The checked resend replaces nothing of it and is counted as its own attempt.
+        _ = try await store.claimDue(now: now, limit: 4, budget: OutboxMemberBudget())
+        try await store.markSent(try #require(wangwu.id), weComMessageID: "m1", responseCode: nil, now: now.addingTimeInterval(2))
+        #expect(try await counted("wangwu") == 2)
+    }
+
+    @Test("Digests pack whole texts in order within 2048 bytes; a text too long alone is cut")
+    func packing() {
+        #expect(OutboxDigest.pack(["一", "二", "三"]) == ["一\n\n二\n\n三"])
+        let kilobyte = String(repeating: "a", count: 1023)
+        #expect(OutboxDigest.pack([kilobyte, kilobyte, kilobyte]) == [kilobyte + "\n\n" + kilobyte, kilobyte])
+        let huge = String(repeating: "b", count: 3000)
+        let parts = OutboxDigest.pack(["x", huge])
+        #expect(parts.allSatisfy { $0.utf8.count <= OutgoingMessage.maxTextBytes })
+        #expect(parts.joined().replacingOccurrences(of: "\n\n", with: "") == "x" + huge)
+    }
+
+    @Test("outbox.perMemberPerMinute and outbox.perMemberPerHour: shipped defaults and overrides")
+    func settings() throws {
+        let shipped = try AppConfiguration.load(environment: ["STOREDESK_CONFIG": TestConfiguration.seedConfig.path])
+        #expect(shipped.outbox.memberBudget == OutboxMemberBudget(perMinute: 28, perHour: 950))
+        let data = try TemporaryDirectory()
+        try "outbox:\n  perMemberPerMinute: 10\n  perMemberPerHour: 0\n".write(
+            to: data.url.appendingPathComponent("storedesk.yaml"), atomically: true, encoding: .utf8)
+        let custom = try AppConfiguration.load(environment: ["STOREDESK_CONFIG": data.url.path])
+        #expect(custom.outbox.memberBudget == OutboxMemberBudget(perMinute: 10, perHour: 1))
+    }
+}
+
+private let testLogger: Logger = {
+    var logger = Logger(label: "OutboxRateLimitTests")
+    logger.logLevel = .critical
+    return logger
+}()
+
+/// A worker on `store` sending to the fake, on `clock`, with one attempt per call.
+private func worker(
+    _ store: any OutboxStore, _ wecom: FakeWeComServer, signal: WorkSignal = WorkSignal(), clock: ManualWallClock,
+    budget: OutboxMemberBudget = OutboxMemberBudget()
+) -> OutboxWorker {
+    var settings = OutboxSettings()
+    settings.initialBackoff = .milliseconds(50)
+    settings.maxBackoff = .milliseconds(100)
+    settings.memberBudget = budget
+    let client = WeComAPIClient(
+        configuration: WeComAPIConfiguration(
+            baseURL: wecom.baseURL, corpID: TestWeCom.corpID, agentID: TestWeCom.agentID, secret: "fake-secret",
+            retryPolicy: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(2)),
+        logger: testLogger)
+    return OutboxWorker(
+        store: store, sender: client, settings: settings, signal: signal, metrics: ServerMetrics(), logger: testLogger,
+        now: { clock.now() })
+}
+
+/// Waits until every row of the outbox in `writer` is done: sent, failed or merged into a digest.
+private func settled(_ writer: any DatabaseWriter) async throws -> Bool {
+    try await eventually(timeout: .seconds(10)) {
+        try await writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE status NOT IN ('sent', 'failed', 'merged')")
+        } == 0
+    }
+}
+
+private func mergedCount(_ writer: any DatabaseWriter) async throws -> Int {
+    try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE status = 'merged'") ?? 0 }
+}
