@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV.git", from: "0.10.0"),
+        // Tests only: property-based tests of the callback decoding.
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // The WeCom protocol and nothing else: crypto, callback decoding, passive replies, API client.
@@ -106,12 +108,19 @@ let package = Package(
         ),
         .testTarget(
             name: "WeComAdapterTests",
-            dependencies: ["WeComAdapter", "FakeWeCom"],
+            dependencies: [
+                "WeComAdapter", "FakeWeCom",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CategoriesTests",
             dependencies: ["Categories", .product(name: "GRDB", package: "GRDB.swift")],
+            // The intent classifier's held-out set (written apart from Config/intents.jsonl, never trained on).
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -61,27 +61,10 @@ struct AskTests {
         }
     }
 
-    /// The decisions `eval` writes for `questions`, with the configuration folder `config`.
-    private func evaluated(_ questions: [String], config: URL, in folder: URL) async throws -> [String?] {
-        let queries = folder.appendingPathComponent("q.jsonl")
-        try questions.map { #"{"query": "\#($0)"}"# }.joined(separator: "\n").write(
-            to: queries, atomically: true, encoding: .utf8)
-        let out = folder.appendingPathComponent("p.jsonl")
-        try await Evaluate.parse([
-            "--categories", config.appendingPathComponent("categories.jsonl").path, "--kb",
-            config.appendingPathComponent("knowledge.jsonl").path, "--synonyms",
-            config.appendingPathComponent("synonyms.jsonl").path, "--queries", queries.path, "--out", out.path,
-            "--config", config.path,
-        ]).run()
-        return try String(contentsOf: out, encoding: .utf8).split(separator: "\n").map {
-            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["decision"] as? String
-        }
-    }
-
     @Test("The dry run and eval give the same decisions")
     func sameAsEval() async throws {
         let data = try TemporaryDirectory()
-        let evaluated = try await evaluated(Self.questions, config: TestConfiguration.seedConfig, in: data.url)
+        let evaluated = try await evalDecisions(Self.questions, config: TestConfiguration.seedConfig, in: data.url)
         try await withRouterServer { client in
             for (question, expected) in zip(Self.questions, evaluated) {
                 let body = try JSONSerialization.data(withJSONObject: ["text": question])
@@ -104,7 +87,7 @@ struct AskTests {
             .replacingOccurrences(of: "    places: []", with: "    places: [大悦城店]")
             .write(to: yaml, atomically: true, encoding: .utf8)
         let questions = ["找老王看下调拨单在哪查", "大悦城店的调拨单在哪查"] + Self.questions
-        let evaluated = try await evaluated(questions, config: config, in: folder.url)
+        let evaluated = try await evalDecisions(questions, config: config, in: folder.url)
         #expect(evaluated.first == "escalate")
         try await withLiveServer(config: { _ in config }) { client, wecom, dataURL in
             for (question, expected) in zip(questions, evaluated) {

@@ -24,19 +24,23 @@ struct CardUpdateTests {
         try await database.writer.write { db in
             try store.enqueue([.message(Self.card)], inReplyTo: nil, at: Date(), in: db)
             // Not sent yet: no code to update it with.
-            #expect(try store.responseCode(ofCard: "tkt-4711", in: db) == nil)
+            #expect(try CardUpdateCodes.take(card: "tkt-4711", now: Date(), in: db) == nil)
         }
         try await FakeWeComServer.with { wecom in
             try await running(worker(store, wecom, signal: signal)) {
                 try #require(
                     try await eventually(timeout: .seconds(10)) {
-                        try await database.writer.read { db in try store.responseCode(ofCard: "tkt-4711", in: db) } != nil
+                        try await database.writer.read { db in
+                            try String.fetchOne(db, sql: "SELECT code FROM card_response_code WHERE task_id = 'tkt-4711'")
+                        } != nil
                     })
                 let sentCard = try #require(await wecom.state.sent.first)
                 #expect(sentCard.card?.taskID == "tkt-4711")
                 try await database.writer.write { db in
-                    // What the ticket code does when 张三 claims: read the card's code, queue the update.
-                    let code = try #require(try store.responseCode(ofCard: "tkt-4711", in: db))
+                    // What the ticket code does when 张三 claims: take the card's code, queue the update.
+                    let code = try #require(try CardUpdateCodes.take(card: "tkt-4711", now: Date(), in: db))
+                    // Taken once: spent.
+                    #expect(try CardUpdateCodes.take(card: "tkt-4711", now: Date(), in: db) == nil)
                     try store.enqueue(
                         [.cardUpdate(CardUpdate(responseCode: code, atAll: true, replaceName: "张三已认领"))], inReplyTo: nil,
                         at: Date(), in: db)

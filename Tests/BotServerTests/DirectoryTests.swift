@@ -45,7 +45,7 @@ struct DirectoryTests {
         #expect(headquarters.region == nil)
     }
 
-    @Test("An associate of 华南区 gets the regional answer, one of 华东区 the common one; the place is cached")
+    @Test("An associate of 华南区 gets the regional answer; one of 华东区, which has no variant, a person; the place is cached")
     func regionalAnswer() async throws {
         try await withLiveServer(config: { try TestConfiguration.writeKnowledgeBase(in: $0, adding: [Self.regionalEntry]) }) {
             client, wecom, dataURL in
@@ -54,7 +54,11 @@ struct DirectoryTests {
             #expect(await eventually { await wecom.state.texts(to: "wangwu").count == 1 })
             #expect(await eventually { await wecom.state.texts(to: "zhangsan").count == 1 })
             #expect(await wecom.state.texts(to: "wangwu").first?.hasPrefix("华南区门店：夏季营业到 23:00") == true)
-            #expect(await wecom.state.texts(to: "zhangsan").first?.hasPrefix("营业时间按总部统一规定") == true)
+            // The answer differs by region and says nothing for 华东区: a regional matter for a person.
+            #expect(await wecom.state.texts(to: "zhangsan").first?.hasPrefix("这个问题涉及所在区域或门店的具体安排。") == true)
+            #expect(
+                await databaseEventually(dataURL, "SELECT reasons FROM ticket WHERE requester = 'zhangsan'", is: #"["regional"]"#)
+            )
             #expect(
                 databaseValue(
                     dataURL, "SELECT store || '/' || region FROM directory_member WHERE user_id = 'wangwu'", as: String.self)
@@ -62,7 +66,7 @@ struct DirectoryTests {
         }
     }
 
-    @Test("When WeCom's directory cannot be read, the associate still gets the common answer")
+    @Test("When WeCom's directory cannot be read, an answer that differs by region is not guessed: a person takes it")
     func directoryDown() async throws {
         try await withLiveServer(
             config: { try TestConfiguration.writeKnowledgeBase(in: $0, adding: [Self.regionalEntry]) },
@@ -70,7 +74,7 @@ struct DirectoryTests {
         ) { client, wecom, _ in
             try await client.post(try fixture.text(from: "wangwu", "门店营业时间怎么调整", msgID: 31001))
             #expect(await eventually { await wecom.state.texts(to: "wangwu").count == 1 })
-            #expect(await wecom.state.texts(to: "wangwu").first?.hasPrefix("营业时间按总部统一规定") == true)
+            #expect(await wecom.state.texts(to: "wangwu").first?.hasPrefix("这个问题涉及所在区域或门店的具体安排。") == true)
         }
     }
 

@@ -38,8 +38,15 @@ struct EscalationFileTests {
         """ + extra
     }
 
+    /// The shipped holiday calendar, as `holidays.yaml` beside the file being parsed.
+    static func shippedHolidays(_ name: String) -> String? {
+        name == "holidays.yaml"
+            ? try? String(contentsOf: TestConfiguration.seedConfig.appendingPathComponent(name), encoding: .utf8) : nil
+    }
+
     func parse(_ text: String) throws(ConfigurationError) -> (EscalationSettings, warnings: [String]) {
-        try EscalationFile.parse(text, fileName: "escalation.yaml", knownCategories: Self.categories)
+        try EscalationFile.parse(
+            text, fileName: "escalation.yaml", knownCategories: Self.categories, holidayFiles: Self.shippedHolidays)
     }
 
     /// The message of the error parsing `text` gives.
@@ -75,15 +82,35 @@ struct EscalationFileTests {
         for agent in ["hq_amy", "hq_bob", "hq_cai"] { #expect(routing.isAgent(agent)) }
         for associate in ["zhangsan", "lisi", "wangwu", "zhaoliu"] { #expect(!routing.isAgent(associate)) }
         #expect(routing.firstResponse == RoutingTable.standardFirstResponse)
+        #expect(settings.sla == .standard)
         #expect(settings.intake == IntakePlan.standard)
+        // Every team works on the shipped holiday calendar.
+        for team in routing.teams {
+            #expect(team.holidays?.name == "holidays.yaml")
+            #expect(team.holidays?.isPublished(year: 2026) == true)
+        }
     }
 
-    @Test("An absent file means the standard settings")
+    @Test("An absent file means the standard settings, on holidays.yaml's calendar when there is one")
     func absentFile() throws {
         let missing = URL(fileURLWithPath: "/nonexistent/escalation.yaml")
         let (settings, warnings) = try EscalationFile.load(from: missing, knownCategories: nil)
-        #expect(settings == .standard)
-        #expect(warnings.isEmpty)
+        var expected = EscalationSettings.standard
+        expected.routing.teams[0].holidays = .unpublished(name: "holidays.yaml")
+        #expect(settings == expected)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("holidays.yaml is missing") == true)
+        // Beside the shipped holidays.yaml, the standard team gets its dates and nothing is worth a warning.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("escalation-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(
+            at: TestConfiguration.seedConfig.appendingPathComponent("holidays.yaml"),
+            to: folder.appendingPathComponent("holidays.yaml"))
+        let (beside, none) = try EscalationFile.load(
+            from: folder.appendingPathComponent("escalation.yaml"), knownCategories: nil)
+        #expect(none.isEmpty)
+        #expect(beside.routing.teams.first?.holidays?.publishedYears == [2026])
     }
 
     @Test("Every key is read: teams, hours, routing, promises, intake and overrides")
@@ -218,7 +245,8 @@ struct EscalationFileTests {
         #expect(warnings.last?.hasPrefix("escalation.yaml line 10: ") == true)
         // Without the list of categories, nothing is checked.
         let unchecked = try EscalationFile.parse(
-            Self.file("routing:\n  - categories: [refunds]\n    team: hq-service\n"), knownCategories: nil)
+            Self.file("routing:\n  - categories: [refunds]\n    team: hq-service\n"), knownCategories: nil,
+            holidayFiles: Self.shippedHolidays)
         #expect(unchecked.warnings.isEmpty)
     }
 
@@ -269,6 +297,151 @@ struct EscalationFileTests {
         #expect(place?.region == "华北区")
         #expect(place?.store == nil)
         #expect(await cache.place(of: "wangwu", now: Date()) == nil)
+    }
+}
+
+/// `holidays.yaml`: the State Council's dates as shipped, a team's own calendar or none, the resolution
+/// targets, and mistakes reported with their file and line.
+extension EscalationFileTests {
+    static func day(_ text: String) -> CalendarDay { CalendarDay(parsing: text)! }
+
+    /// The message of the error reading `text` as a holiday calendar gives.
+    func holidayError(_ text: String) -> String? {
+        do {
+            _ = try EscalationFile.holidayCalendar(text, fileName: "holidays.yaml")
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test("The shipped holidays.yaml holds the 2026 notice's 33 days off and 6 make-up workdays; 2027 is not published")
+    func shippedHolidays() throws {
+        let text = try #require(Self.shippedHolidays("holidays.yaml"))
+        let (calendar, warnings) = try EscalationFile.holidayCalendar(text, fileName: "holidays.yaml")
+        #expect(warnings.isEmpty)
+        #expect(calendar.publishedYears == [2026])
+        #expect(calendar.years[2027] == [])
+        let holidays = try #require(calendar.years[2026])
+        #expect(holidays.map(\.name) == ["元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"])
+        #expect(holidays.map(\.daysOff.count) == [3, 9, 3, 5, 3, 3, 7])
+        #expect(
+            holidays.flatMap(\.workdays).map(\.description) == [
+                "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10",
+            ])
+        #expect(calendar.specialDay(Self.day("2026-02-15")) == .holiday("春节"))
+        #expect(calendar.specialDay(Self.day("2026-02-23")) == .holiday("春节"))
+        #expect(calendar.specialDay(Self.day("2026-02-24")) == nil)
+        #expect(calendar.specialDay(Self.day("2026-09-20")) == .makeUpWorkday("国庆节"))
+        #expect(calendar.specialDay(Self.day("2026-10-07")) == .holiday("国庆节"))
+    }
+
+    @Test("Resolution targets, a team's own calendar file, and a team without holidays")
+    func holidaysAndResolution() throws {
+        let files = [
+            "holidays.yaml": "years:\n  2026:\n    - name: 国庆节\n      daysOff: 2026-10-01..2026-10-07\n",
+            "holidays-hk.yaml": "years:\n  2026:\n    - name: 佛诞\n      daysOff: 2026-05-24\n",
+        ]
+        let (settings, warnings) = try EscalationFile.parse(
+            """
+            defaultTeam: hq
+            teams:
+              - id: hq
+                name: 总部客服中心
+                members: hq_amy
+              - id: hk
+                name: 香港支持
+                lead: hq_cai
+                holidays: holidays-hk.yaml
+              - id: night
+                name: 夜班
+                lead: hq_bob
+                hours: {daily: "00:00-24:00"}
+                holidays: none
+            resolution:
+              urgent: 2h
+              low: 3d working
+            """, knownCategories: nil, holidayFiles: { files[$0] })
+        #expect(warnings.isEmpty)
+        let routing = settings.routing
+        #expect(routing.team("hq")?.holidays?.name == "holidays.yaml")
+        #expect(routing.team("hq")?.holidays?.specialDay(Self.day("2026-10-01")) == .holiday("国庆节"))
+        #expect(routing.team("hk")?.holidays?.name == "holidays-hk.yaml")
+        #expect(routing.team("hk")?.holidays?.specialDay(Self.day("2026-05-24")) == .holiday("佛诞"))
+        #expect(routing.team("night")?.holidays == nil)
+        #expect(settings.calendar(for: "night")?.holidays == nil)
+        #expect(settings.sla.target(.resolution, for: .urgent) == .hours(2, working: false))
+        #expect(settings.sla.target(.resolution, for: .low) == .hours(24))
+        #expect(settings.sla.target(.resolution, for: .normal) == SLAPolicy.standard.target(.resolution, for: .normal))
+        #expect(settings.sla.firstResponse == SLAPolicy.standardFirstResponse)
+    }
+
+    @Test("Without holidays.yaml: no holiday data, a warning, and every year reported missing")
+    func missingHolidays() throws {
+        let (settings, warnings) = try EscalationFile.parse(Self.file(), knownCategories: nil, holidayFiles: { _ in nil })
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix("holidays.yaml is missing beside escalation.yaml") == true)
+        let team = try #require(settings.routing.team("hq-service"))
+        #expect(team.holidays == .unpublished(name: "holidays.yaml"))
+        #expect(settings.holidayGaps(at: Date(timeIntervalSince1970: 1_780_000_000)).map(\.team) == ["hq-service"])
+    }
+
+    @Test("A make-up workday on a weekday is a warning with its line")
+    func weekdayWorkday() throws {
+        let (calendar, warnings) = try EscalationFile.holidayCalendar(
+            "years:\n  2026:\n    - name: 劳动节\n      daysOff: 2026-05-01..2026-05-05\n      workdays: 2026-05-08\n",
+            fileName: "holidays.yaml")
+        #expect(calendar.specialDay(Self.day("2026-05-08")) == .makeUpWorkday("劳动节"))
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix("holidays.yaml line 5: 2026-05-08") == true)
+    }
+
+    @Test(
+        "Mistakes in a holiday calendar stop the start with its file and line",
+        arguments: [
+            ("years:\n  2026:\n    - name: 春节\n      daysOff: 2026-02-30\n", 4, "\"2026-02-30\" is not a date"),
+            ("years:\n  2026:\n    - name: 春节\n      daysOff: 2026-02-23..2026-02-15\n", 4, "ends before it starts"),
+            ("years:\n  2026:\n    - name: 春节\n      dayOff: 2026-02-15\n", 4, "unknown key \"dayOff\""),
+            ("years:\n  2026:\n    - name: 春节\n", 3, "has no daysOff"),
+            ("years:\n  2026:\n    - daysOff: 2026-02-15\n", 3, "has no name"),
+            ("years:\n  twenty:\n    - name: 春节\n      daysOff: 2026-02-15\n", 2, "is not a year"),
+            ("years:\n  2026:\n    - name: 春节\n      daysOff: 2062-02-15\n", 4, "not in 2026 or a year next to it"),
+            ("years:\n  2026:\n    - name: 春节\n      daysOff: 2026-01-15..2026-03-15\n", 4, "60 days long"),
+            (
+                "years:\n  2026:\n    - name: 中秋节\n      daysOff: 2026-09-25..2026-10-01\n    - name: 国庆节\n"
+                    + "      daysOff: 2026-10-01..2026-10-07\n", 6, "2026-10-01 is given twice (first on line 4)"
+            ),
+            (
+                "years:\n  2026:\n    - name: 国庆节\n      daysOff: 2026-10-01..2026-10-07\n      workdays: 2026-10-07\n", 5,
+                "2026-10-07 is given twice"
+            ),
+            ("holidays:\n  2026: []\n", 1, "unknown key \"holidays\""),
+            ("years:\n  2026:\n    - name: 春节\n     daysOff: 2026-02-15\n", 4, "not valid YAML"),
+            ("years: {2026: [], 2026: []}\n", 1, "given twice"),
+        ])
+    func holidayMistakes(text: String, line: Int, fragment: String) {
+        let message = holidayError(text)
+        #expect(message?.hasPrefix("holidays.yaml line \(line): ") == true, "\(message ?? "no error")")
+        #expect(message?.contains(fragment) == true, "\(message ?? "no error")")
+    }
+
+    @Test("A broken holidays.yaml stops the start; a calendar file a team names must exist; resolution is checked")
+    func holidayFileErrors() {
+        #expect(throws: ConfigurationError.self) {
+            try EscalationFile.parse(
+                Self.file(), knownCategories: nil, holidayFiles: { _ in "years:\n  2026:\n    - name: x\n" })
+        }
+        var message: String?
+        do {
+            _ = try parse(
+                Self.file("  - id: hk\n    name: 香港支持\n    lead: hq_cai\n    holidays: holidays-hk.yaml\n"))
+        } catch {
+            message = error.description
+        }
+        #expect(message?.hasPrefix("escalation.yaml line 9: the holiday calendar \"holidays-hk.yaml\" does not exist") == true)
+        #expect(
+            error(Self.file("resolution:\n  critical: 5m\n"))?.contains("unknown priority \"critical\" in resolution") == true)
+        #expect(error(Self.file("resolution:\n  low: 5 days\n"))?.hasPrefix("escalation.yaml line 7: resolution.low") == true)
     }
 }
 

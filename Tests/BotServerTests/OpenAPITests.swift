@@ -31,4 +31,37 @@ struct OpenAPITests {
             }
         }
     }
+
+    @Test("Every $ref resolves; the ticket actions take an Idempotency-Key and say when a retry did nothing again")
+    func idempotencyDocumented() throws {
+        let text = try #require(DocumentationController<AppRequestContext>.document)
+        let document = try #require(try Yams.load(yaml: text) as? [String: Any])
+        func resolve(_ reference: String) -> Any? {
+            reference.dropFirst(2).split(separator: "/").reduce(document as Any?) { node, part in
+                (node as? [String: Any])?[String(part)]
+            }
+        }
+        func references(in node: Any) -> [String] {
+            if let object = node as? [String: Any] {
+                return (object["$ref"] as? String).map { [$0] } ?? object.values.flatMap(references)
+            }
+            return (node as? [Any])?.flatMap(references) ?? []
+        }
+        for reference in references(in: document) {
+            #expect(resolve(reference) != nil, "\(reference)")
+        }
+        let key = try #require(resolve("#/components/parameters/IdempotencyKey") as? [String: Any])
+        #expect(key["name"] as? String == "Idempotency-Key")
+        #expect(key["in"] as? String == "header")
+        let acted = try #require(resolve("#/components/responses/TicketActed") as? [String: Any])
+        #expect((acted["headers"] as? [String: Any])?["Idempotent-Replayed"] != nil)
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        for action in ["claim", "reply", "note", "resolve", "reassign"] {
+            let path = try #require(paths["/api/v1/tickets/{number}/\(action)"])
+            #expect(references(in: path["parameters"] ?? []).contains("#/components/parameters/IdempotencyKey"), "\(action)")
+            let responses = try #require((path["post"] as? [String: Any])?["responses"] as? [String: Any])
+            #expect(references(in: responses["200"] ?? [:]) == ["#/components/responses/TicketActed"], "\(action)")
+            #expect(responses["422"] != nil, "\(action)")
+        }
+    }
 }

@@ -34,6 +34,49 @@ struct OperationsTests {
         }
     }
 
+    @Test("storedesk_tickets: every status of every team, and a count that drops to zero reads 0")
+    func ticketGauge() async throws {
+        let clock = ManualWallClock(TicketFlowTests.night)
+        try await withLiveServer(prepare: { wecom, _ in await TicketFlowTests.addPeople(wecom) }, clock: clock) {
+            client, _, dataURL in
+            try await client.post(try TestWeCom.fixture.text(from: "zhangsan", "转人工", msgID: 93001))
+            #expect(await databaseEventually(dataURL, "SELECT COUNT(*) FROM ticket", is: 1))
+            func metrics() async throws -> String {
+                String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            }
+            func line(_ status: String, _ team: String) -> String {
+                #"storedesk_tickets{status="\#(status)",team="\#(team)"} "#
+            }
+            let opened = try await metrics()
+            #expect(opened.contains(line("open", "east-north") + "1"))
+            // Every status of the team is there, zeros included.
+            for status in TicketStatus.allCases where status != .open {
+                #expect(opened.contains(line(status.rawValue, "east-north") + "0"), "\(status)")
+            }
+            let claim = try await client.execute(
+                uri: "/api/v1/tickets/1001/claim", method: .post,
+                headers: [.authorization: "Bearer test-admin-token", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"agent": "hq_bob"}"#))
+            #expect(claim.status == .ok)
+            let claimed = try await metrics()
+            #expect(claimed.contains(line("assigned", "east-north") + "1"))
+            #expect(claimed.contains(line("open", "east-north") + "0"))
+        }
+    }
+
+    @Test("storedesk_tickets reads 0 for every status of a team of escalation.yaml that has no ticket")
+    func ticketGaugeTeams() {
+        let metrics = ServerMetrics()
+        metrics.setTickets([(status: "open", team: "east-north", count: 2)], teams: ["south-ops", "east-north"])
+        let text = metrics.exposition()
+        #expect(text.contains(#"storedesk_tickets{status="open",team="east-north"} 2"#))
+        for status in TicketStatus.allCases {
+            #expect(text.contains(#"storedesk_tickets{status="\#(status.rawValue)",team="south-ops"} 0"#))
+        }
+        metrics.setTickets([], teams: ["south-ops", "east-north"])
+        #expect(metrics.exposition().contains(#"storedesk_tickets{status="open",team="east-north"} 0"#))
+    }
+
     @Test("Without STOREDESK_ADMIN_TOKEN a token is created once, mode 0600, and kept across restarts")
     func adminTokenCreated() async throws {
         let data = try TemporaryDirectory()

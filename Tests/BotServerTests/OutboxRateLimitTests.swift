@@ -99,7 +99,9 @@ struct OutboxRateLimitTests {
         }
     }
 
-    @Test("A message to several members counts for each; a card update counts for no one and is never held")
+    @Test(
+        "A message to several members counts for each, and goes at once to those with room; a card update counts for no one and is never held"
+    )
     func countedPerMember() async throws {
         let clock = ManualWallClock()
         let database = try AppDatabase(writer: DatabaseQueue())
@@ -117,7 +119,8 @@ struct OutboxRateLimitTests {
             await wecom.state.enforceMemberLimit()
             try await running(worker(store, wecom, signal: signal, clock: clock)) {
                 #expect(await eventually(timeout: .seconds(15)) { await wecom.state.deliveryTimes(to: "lisi").count == 28 })
-                // Two of lisi's 30 wait, in whichever lane they were: lisi has had 28 this minute.
+                // Two of lisi's 30 wait (her own, or her share of a message to both): lisi has had 28 this
+                // minute. zhangsan waits for no one: all 20 reach him at once.
                 let waiting = try await eventually(timeout: .seconds(5)) {
                     try await database.writer.read { db in
                         try Date.fetchAll(db, sql: "SELECT next_attempt_at FROM outbox WHERE status = 'pending'")
@@ -125,6 +128,7 @@ struct OutboxRateLimitTests {
                     }
                 }
                 #expect(waiting)
+                #expect(await eventually(timeout: .seconds(5)) { await wecom.state.deliveryTimes(to: "zhangsan").count == 20 })
                 try await database.writer.write { db in
                     try store.enqueue(
                         [.cardUpdate(CardUpdate(responseCode: "rc-click", userIDs: ["lisi"], replaceName: "已认领"))],
@@ -141,8 +145,15 @@ struct OutboxRateLimitTests {
             #expect(await wecom.state.droppedOverLimit.isEmpty)
             #expect(await wecom.state.mostDeliveries(to: "lisi", within: 60) == 28)
             #expect(await wecom.state.deliveryTimes(to: "zhangsan").count == 20)
-            #expect(await wecom.state.texts(to: "zhangsan|lisi") == (1...20).map { "群发 \($0)" })
-            let own = await wecom.state.texts(to: "lisi").flatMap { $0.components(separatedBy: "\n\n") }
+            #expect(await wecom.state.deliveryTimes(to: "zhangsan").allSatisfy { $0 == clock.now().addingTimeInterval(-60) })
+            // zhangsan gets the 20 in order, to both or (once lisi waited) to him alone; lisi every one of
+            // her 30 once, her share of those she waited for with her own.
+            let toZhangsan = await wecom.state.sent.filter { $0.touser?.split(separator: "|").contains("zhangsan") == true }
+            #expect(toZhangsan.compactMap(\.content) == (1...20).map { "群发 \($0)" })
+            let toLisi = await wecom.state.sent.filter { $0.touser?.split(separator: "|").contains("lisi") == true }
+            let lisiTexts = toLisi.compactMap(\.content).flatMap { $0.components(separatedBy: "\n\n") }
+            #expect(lisiTexts.sorted() == ((1...20).map { "群发 \($0)" } + (1...10).map { "李四 \($0)" }).sorted())
+            let own = lisiTexts.filter { $0.hasPrefix("李四") }
             #expect(own == (1...10).map { "李四 \($0)" })
         }
         // The card update was not counted.
@@ -265,7 +276,9 @@ struct OutboxRateLimitTests {
         #expect(later.held.isEmpty)
     }
 
-    @Test("Several members' lanes are held without merging; a send WeCom refused with an errcode stops counting")
+    @Test(
+        "A message to several members that may have arrived waits, whole, for all of them; a send WeCom refused with an errcode stops counting"
+    )
     func multiMemberLanesAndRefunds() async throws {
         let now = ManualWallClock().now()
         let database = try AppDatabase(writer: DatabaseQueue())
@@ -274,8 +287,13 @@ struct OutboxRateLimitTests {
             for index in 1...28 {
                 try OutboxMemberBudget.record(["lisi"], outboxID: Int64(10_000 + index), attempt: 0, at: now, in: db)
             }
+            // Resent after a crash: only the very same request lets WeCom drop it if it had arrived.
+            var resend = try OutboxRecord(
+                inboxID: nil, message: OutgoingMessage(toUsers: ["zhangsan", "lisi"], body: .text("群发 1")), now: now)
+            resend.duplicateCheck = true
+            try resend.insert(db)
             try store.enqueue(
-                (1...3).map { OutboxItem.message(OutgoingMessage(toUsers: ["zhangsan", "lisi"], body: .text("群发 \($0)"))) }
+                (2...3).map { OutboxItem.message(OutgoingMessage(toUsers: ["zhangsan", "lisi"], body: .text("群发 \($0)"))) }
                     + [.message(.text("你好", to: "wangwu")), .message(.text("再见", to: "wangwu"))], inReplyTo: nil, at: now,
                 in: db)
         }
@@ -283,6 +301,7 @@ struct OutboxRateLimitTests {
         #expect(claim.held.map(\.lane) == ["zhangsan|lisi"])
         #expect(claim.held.first?.hold.members == ["lisi"])
         #expect(claim.held.first?.merged == OutboxDigest.Outcome())
+        #expect(claim.splits.isEmpty)
         let wangwu = try #require(claim.records.first)
         #expect(claim.records.count == 1 && wangwu.userID == "wangwu")
         func counted(_ member: String) async throws -> Int? {
@@ -304,6 +323,129 @@ struct OutboxRateLimitTests {
         _ = try await store.claimDue(now: now, limit: 4, budget: OutboxMemberBudget())
         try await store.markSent(try #require(wangwu.id), weComMessageID: "m1", responseCode: nil, now: now.addingTimeInterval(2))
         #expect(try await counted("wangwu") == 2)
+    }
+
+    @Test(
+        "A card and texts to three members while one has the budget spent: the two get them now, the third a card of its own and a digest"
+    )
+    func splitForTheWaitingMember() async throws {
+        let now = ManualWallClock().now()
+        let database = try AppDatabase(writer: DatabaseQueue())
+        let store = DatabaseOutboxStore(writer: database.writer)
+        let team = ["zhangsan", "lisi", "wangwu"]
+        try await database.writer.write { db in
+            for index in 1...28 {
+                try OutboxMemberBudget.record(["lisi"], outboxID: Int64(10_000 + index), attempt: 0, at: now, in: db)
+            }
+            var card = Self.card(to: "zhangsan", task: "tkt-9")
+            card.toUsers = team
+            let texts = (1...3).map { OutboxItem.message(OutgoingMessage(toUsers: team, body: .text("群发 \($0)"))) }
+            try store.enqueue(
+                [.message(.text("李四自己的", to: "lisi")), .message(card)] + texts, inReplyTo: nil, at: now, in: db)
+        }
+        let claim = try await store.claimDue(now: now, limit: 10, budget: OutboxMemberBudget())
+        // The card goes to the two at once; the texts wait behind it in their lane, the card's order kept.
+        #expect(claim.records.map(\.id) == [2])
+        #expect(claim.records.first?.userID == "zhangsan|wangwu")
+        #expect(claim.splits.map(\.outboxID) == [2, 3, 4, 5])
+        #expect(claim.splits.allSatisfy { $0.outcome.kept == ["zhangsan", "wangwu"] && $0.outcome.shares == ["lisi"] })
+        #expect(claim.splits.allSatisfy { $0.hold.members == ["lisi"] && $0.hold.until == now.addingTimeInterval(60) })
+        let rows = try await database.writer.read { db in try OutboxRecord.order(Column("id")).fetchAll(db) }
+        func message(_ row: OutboxRecord) throws -> OutgoingMessage? {
+            guard case .message(let message) = try row.item() else { return nil }
+            return message
+        }
+        #expect(
+            rows.map(\.userID) == ["lisi"] + Array(repeating: "zhangsan|wangwu", count: 4) + Array(repeating: "lisi", count: 4))
+        #expect(try rows[1...4].allSatisfy { try message($0)?.toUsers == ["zhangsan", "wangwu"] })
+        // What each row was queued with is kept.
+        #expect(
+            try rows[1...4].allSatisfy {
+                try JSONDecoder().decode(OutboxItem.self, from: Data(($0.originalPayload ?? "").utf8)).lane
+                    == "zhangsan|lisi|wangwu"
+            })
+        // lisi's share of the card is a card of its own (WeCom refuses a task id twice); her shares of the
+        // texts are one digest, behind her own text, which waits for her minute.
+        let share = try #require(try message(rows[5]))
+        guard case .templateCard(let card) = share.body else {
+            Issue.record("lisi's share of the card is not a card")
+            return
+        }
+        #expect(card.taskID == "tkt-9-s1")
+        #expect(rows[5].taskID == "tkt-9-s1")
+        #expect(rows[5].splitFrom == 2)
+        #expect(try message(rows[6])?.body == .text("群发 1\n\n群发 2\n\n群发 3"))
+        #expect(rows[6...8].map(\.splitFrom) == [3, 4, 5])
+        #expect(rows[6...8].map(\.digestID) == [rows[6].id, rows[6].id, rows[6].id])
+        #expect(rows[6...8].map(\.status) == [.pending, .merged, .merged])
+        #expect(rows[0].status == .pending && rows[0].nextAttemptAt == now.addingTimeInterval(60))
+
+        // The card sent: the texts go to the two, one after the other.
+        try await store.markSent(2, weComMessageID: "m2", responseCode: "rc2", now: now)
+        let next = try await store.claimDue(now: now, limit: 10, budget: OutboxMemberBudget())
+        #expect(next.records.map(\.id) == [3])
+        // lisi's minute passes: her own text first, then her card and her digest.
+        try await store.markSent(3, weComMessageID: "m3", responseCode: nil, now: now)
+        let later = now.addingTimeInterval(60)
+        var order: [Int64] = []
+        for _ in 1...6 {
+            let claimed = try await store.claimDue(now: later, limit: 10, budget: OutboxMemberBudget())
+            for record in claimed.records {
+                order.append(try #require(record.id))
+                try await store.markSent(try #require(record.id), weComMessageID: nil, responseCode: nil, now: later)
+            }
+        }
+        #expect(order.filter { [1, 6, 7].contains($0) } == [1, 6, 7])
+        #expect(order.filter { [4, 5].contains($0) } == [4, 5])
+        let counted = try await database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_member_send WHERE member = 'lisi' AND outbox_id < 10000")
+        }
+        #expect(counted == 3)
+    }
+
+    @Test(
+        "A ticket offer to a whole team while its lead has the budget spent: the members get it at once, the lead when the minute has passed"
+    )
+    func offerWhileLeadIsSpent() async throws {
+        let clock = ManualWallClock()
+        let start = clock.now()
+        let database = try AppDatabase(writer: DatabaseQueue())
+        let store = DatabaseOutboxStore(writer: database.writer)
+        let team = ["zhangsan", "wangwu", "lisi"]
+        try await database.writer.write { db in
+            // lisi leads every team: 28 notices this minute already.
+            try store.enqueue(
+                (1...28).map { OutboxItem.message(.text("通知 \($0)", to: "lisi")) }, inReplyTo: nil, at: start, in: db)
+        }
+        let signal = WorkSignal()
+        try await FakeWeComServer.with { wecom in
+            await wecom.state.useClock { clock.now() }
+            await wecom.state.enforceMemberLimit()
+            try await running(worker(store, wecom, signal: signal, clock: clock)) {
+                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.messageCount(to: "lisi") == 28 })
+                let offer = OutgoingMessage(toUsers: team, body: Self.card(to: "zhangsan", task: "tkt-1002").body)
+                try await database.writer.write { db in
+                    try store.enqueue(
+                        [.message(offer), .message(OutgoingMessage(toUsers: team, body: .text("工单 #1002 的详情")))],
+                        inReplyTo: nil, at: clock.now(), in: db)
+                }
+                await signal.notify()
+                // The two members get the card and the case now, while lisi's minute is spent.
+                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.messageCount(to: "zhangsan|wangwu") == 2 })
+                #expect(await wecom.state.messageCount(to: "lisi") == 28)
+                clock.advance(by: 60)
+                await signal.notify()
+                #expect(try await settled(database.writer))
+            }
+            let forTwo = await wecom.state.sent.filter { $0.touser == "zhangsan|wangwu" }
+            #expect(forTwo.first?.card?.taskID == "tkt-1002")
+            #expect(forTwo.last?.content == "工单 #1002 的详情")
+            #expect(await wecom.state.cards(to: "lisi").map(\.taskID) == ["tkt-1002-s1"])
+            #expect(await wecom.state.texts(to: "lisi").last == "工单 #1002 的详情")
+            #expect(await wecom.state.droppedOverLimit.isEmpty)
+            #expect(await wecom.state.repeatedTaskIDs.isEmpty)
+            #expect(await wecom.state.deliveryTimes(to: "zhangsan") == [start, start])
+        }
     }
 
     @Test("Digests pack whole texts in order within 2048 bytes; a text too long alone is cut")

@@ -277,9 +277,6 @@ final class CountingOutboxStore: OutboxStore {
     func enqueue(_ items: [OutboxItem], inReplyTo inboxID: Int64?, at now: Date, in db: Database) throws {
         try base.enqueue(items, inReplyTo: inboxID, at: now, in: db)
     }
-    func responseCode(ofCard taskID: String, in db: Database) throws -> String? {
-        try base.responseCode(ofCard: taskID, in: db)
-    }
     func recoverInterrupted() async throws -> Int { try await counted { try await base.recoverInterrupted() } }
     func claimDue(now: Date, limit: Int, budget: OutboxMemberBudget) async throws -> OutboxClaim {
         try await counted { try await base.claimDue(now: now, limit: limit, budget: budget) }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Categories
 import Escalation
 import FakeWeCom
@@ -67,6 +68,12 @@ enum TestConfiguration {
         configuration.outbox.maxBackoff = .milliseconds(200)
         configuration.outbox.apiRetry.initialBackoff = .milliseconds(5)
         configuration.outbox.apiRetry.requestTimeout = .milliseconds(500)
+        // The fixtures sign callbacks with a fixed timestamp (2023), and many tests run on a manual
+        // clock: the replay window is CallbackWindowTests' to turn on.
+        configuration.callbackClockSkew = nil
+        // The shipped calendar lacks next year's dates in December: a reminder to the lead would be one
+        // more send in tests that count them (HolidayReminderTests covers it).
+        configuration.holidayReminderInterval = nil
         return configuration
     }
 
@@ -179,4 +186,21 @@ func hqAgentMembers() -> [[String: any Sendable]] {
         ["userid": "hq_bob", "name": "Bob", "department": [9], "main_department": 9],
         ["userid": "hq_cai", "name": "蔡", "department": [9], "main_department": 9],
     ]
+}
+
+/// The decisions `BotServer eval` writes for `questions`, with the configuration folder `config`.
+func evalDecisions(_ questions: [String], config: URL, in folder: URL) async throws -> [String?] {
+    let queries = folder.appendingPathComponent("eval-queries.jsonl")
+    let lines = try questions.map { String(decoding: try JSONSerialization.data(withJSONObject: ["query": $0]), as: UTF8.self) }
+    try lines.joined(separator: "\n").write(to: queries, atomically: true, encoding: .utf8)
+    let out = folder.appendingPathComponent("eval-predictions.jsonl")
+    try await Evaluate.parse([
+        "--categories", config.appendingPathComponent("categories.jsonl").path, "--kb",
+        config.appendingPathComponent("knowledge.jsonl").path, "--synonyms",
+        config.appendingPathComponent("synonyms.jsonl").path, "--queries", queries.path, "--out", out.path,
+        "--config", config.path,
+    ]).run()
+    return try String(contentsOf: out, encoding: .utf8).split(separator: "\n").map {
+        (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["decision"] as? String
+    }
 }

@@ -80,7 +80,18 @@ struct TicketFlowTests {
             try await client.post(try fixture.text(from: "wangwu", "调拨单在哪查", msgID: 80003))
             #expect(await eventually { await Self.texts(wecom, to: winner).contains("【#1001 王五·广州天河店】调拨单在哪查") })
             try await client.post(try fixture.image(from: "wangwu", msgID: 80004))
-            #expect(await eventually { await Self.texts(wecom, to: winner).contains("【#1001 王五·广州天河店】[图片]") })
+            #expect(
+                await eventually {
+                    await Self.texts(wecom, to: winner).contains("【#1001 王五·广州天河店】[图片] http://example.invalid/p.jpg")
+                })
+            // The picture itself follows, by the media id the associate's message carried.
+            #expect(
+                await eventually {
+                    await wecom.state.sent.contains {
+                        $0.msgtype == "image" && $0.touser == winner
+                            && ($0.json["image"] as? [String: any Sendable])?["media_id"] as? String == "m1"
+                    }
+                })
             #expect(await Self.texts(wecom, to: "wangwu").count == 3)
 
             // A colleague of the same store sees where it stands.
@@ -149,6 +160,31 @@ struct TicketFlowTests {
             #expect((jsonObject(list)["tickets"] as? [[String: Any]])?.first?["number"] as? Int == 1001)
             let unauthorised = try await client.execute(uri: "/api/v1/tickets", method: .get)
             #expect(unauthorised.status == .unauthorized)
+        }
+    }
+
+    @Test("A hand-over whose intake question goes unanswered reaches a person anyway; a later one joins the active ticket")
+    func unansweredIntake() async throws {
+        let clock = ManualWallClock(Self.night)
+        try await withLiveServer(
+            prepare: { wecom, _ in await Self.addPeople(wecom) },
+            adjust: { $0.dueSweepInterval = .milliseconds(50) }, clock: clock
+        ) { client, wecom, dataURL in
+            try await client.post(try fixture.text(from: "zhangsan", "顾客的线上订单退款一直没到账，转人工", msgID: 82001))
+            #expect(await eventually { await Self.texts(wecom, to: "zhangsan").first?.contains("订单号") == true })
+            #expect(try databaseValue(dataURL, "SELECT COUNT(*) FROM ticket", as: Int.self) == 0)
+            // The associate walks away; ten minutes later the sweep opens the ticket with what is known.
+            clock.advance(by: 11 * 60)
+            #expect(await databaseEventually(dataURL, "SELECT COUNT(*) FROM ticket", is: 1))
+            #expect(await eventually { await Self.texts(wecom, to: "zhangsan").last?.contains("工单 #1001") == true })
+            #expect(await eventually { await Self.cards(wecom, to: "hq_cai").count == 1 })
+            #expect(try databaseValue(dataURL, "SELECT COUNT(*) FROM conversation WHERE due_at IS NOT NULL", as: Int.self) == 0)
+
+            // 新问题 gives the conversation back to the bot; a new hand-over then joins #1001, and the associate hears so.
+            try await client.post(try fixture.text(from: "zhangsan", "新问题", msgID: 82002))
+            try await client.post(try fixture.text(from: "zhangsan", "我要投诉，系统又崩了！", msgID: 82003))
+            #expect(await eventually { await Self.texts(wecom, to: "zhangsan").last?.contains("已补充到该工单") == true })
+            #expect(try databaseValue(dataURL, "SELECT COUNT(*) FROM ticket", as: Int.self) == 1)
         }
     }
 }

@@ -26,6 +26,15 @@ struct AgentCommandTests {
             ("帮助", .help),
             ("调拨单在哪查", nil),
             ("#abc 你好", nil),
+            // A note never reaches the store, however it is written; a verb alone is never a reply.
+            ("#1001 备注已电话联系店长", .note(n, "已电话联系店长")),
+            ("#1001 备注", .incomplete(n, verb: "备注")),
+            ("#1001 解决", .incomplete(n, verb: "解决")),
+            ("#1001 解决：", .incomplete(n, verb: "解决")),
+            ("#1001 解决，已补发", .resolve(n, summary: "已补发")),
+            ("#1001 转", .incomplete(n, verb: "转")),
+            // Ticket numbers start at 1001: a shelf number is not a ticket.
+            ("#3号货架坏了", nil),
         ]
         for (text, expected) in table {
             #expect(AgentCommand.parse(text) == expected, "\(text)")
@@ -40,6 +49,8 @@ struct AgentCommandTests {
         #expect(AssociateCommand.parse("新问题") == .newQuestion)
         #expect(AssociateCommand.parse("不用了！") == .withdraw)
         #expect(AssociateCommand.parse("调拨单在哪查") == nil)
+        #expect(AssociateCommand.parse("#3号货架坏了，顾客差点摔倒") == nil)
+        #expect(AssociateCommand.parse("#12 收银台") == nil)
     }
 
     @Test("Ticket numbers as people write them")

@@ -61,6 +61,76 @@ struct ConversationTicketTests {
         #expect(ConversationReducerTests.ticketRequest(in: urgent)?.intake.isEmpty == true)
     }
 
+    @Test("An intake left unanswered goes ahead after 10 minutes: on the next tick, or with the next message")
+    func intakeOverdue() throws {
+        let asked = step(.text("顾客的线上订单退款一直没到账，转人工"))
+        #expect(asked.state.dueAt == Self.start.addingTimeInterval(PendingTicket.patience))
+        #expect(step(.tick, asked.state, after: 300).effects.isEmpty)
+        let ticked = step(.tick, asked.state, after: 601)
+        let request = try #require(ConversationReducerTests.ticketRequest(in: ticked))
+        #expect(request.question == "顾客的线上订单退款一直没到账，转人工")
+        #expect(request.intake.first?.answer == nil)
+        #expect(ticked.replies.isEmpty && ticked.state.mode == .idle && ticked.state.dueAt == nil)
+
+        // Written an hour later: the ticket opens and the message is on it, not taken as a new question.
+        let later = step(.text("调拨单在哪查"), asked.state, after: 3600)
+        let withMessage = try #require(ConversationReducerTests.ticketRequest(in: later))
+        #expect(withMessage.transcript.last?.text == "调拨单在哪查")
+        #expect(later.replies.isEmpty)
+        #expect(texts(step(.text("不用了"), asked.state, after: 3600)) == [Self.replies.handOverCancelled])
+    }
+
+    @Test("An emergency written in answer to an intake question opens the ticket at once, urgent")
+    func emergencyDuringIntake() throws {
+        let asked = step(.text("顾客的线上订单退款一直没到账，转人工"))
+        let emergency = step(.text("店里漏水了，紧急！"), asked.state, after: 30)
+        let request = try #require(ConversationReducerTests.ticketRequest(in: emergency))
+        #expect(request.priority == .urgent)
+        #expect(request.reasons.contains(.urgent))
+        #expect(request.intake.first?.answer == nil)
+    }
+
+    @Test("While a person owns the conversation the bot neither greets nor answers taps on its old lists")
+    func noBotOverPerson() {
+        let owned = ConversationState(ticket: TicketNumber(1001))
+        #expect(step(.opened, owned).effects.isEmpty)
+        let pick = step(.chose(.pick("logistics-001"), choiceID: "old"), owned)
+        #expect(texts(pick) == [Self.replies.alreadyWithPerson])
+        #expect(!pick.effects.contains { if case .logQuestion = $0 { true } else { false } })
+        #expect(
+            step(.chose(.rate(TicketNumber(1000 + 1), .satisfied), choiceID: "r"), owned).effects == [
+                .ticket(TicketNumber(1001), .rate(.satisfied))
+            ])
+    }
+
+    @Test("An entry whose answer differs by region, with none for the associate's, is a regional matter for a person")
+    func regionVariantMissing() throws {
+        let seed = Self.knowledge.knowledgeBase
+        let entries = seed.entries.map { entry -> KnowledgeEntry in
+            var entry = entry
+            if entry.id == "logistics-001" { entry.regionAnswers = ["华东区": "华东区的调拨单在 ERP 的华东门户查。"] }
+            return entry
+        }
+        let knowledge = QuestionEngine(
+            knowledgeBase: try KnowledgeBase(categories: seed.categories, entries: entries, synonyms: seed.synonyms))
+        func ask(_ input: ConversationInput, region: String?, _ state: ConversationState = ConversationState())
+            -> ConversationReducer.Step
+        {
+            Self.reducer.reduce(
+                input, state: state, knowledge: knowledge, context: .init(messageKey: "m", region: region, newChoiceID: "c"),
+                now: Self.start)
+        }
+        let east = ask(.text("调拨单在哪查"), region: "华东区")
+        #expect(texts(east).first?.hasPrefix("华东区的调拨单") == true)
+        let south = ask(.text("调拨单在哪查"), region: "华南区")
+        let handOver = try #require(ConversationReducerTests.handOver(in: south))
+        #expect(handOver.assessment.reasons == [.regional])
+        #expect(handOver.assessment.category == "logistics")
+        // Picked from a list, the same.
+        let picked = ask(.chose(.pick("logistics-001"), choiceID: "c"), region: nil)
+        #expect(ConversationReducerTests.handOver(in: picked)?.assessment.reasons == [.regional])
+    }
+
     @Test("不用了 during the intake cancels the hand-over")
     func intakeCancelled() {
         let asked = step(.text("顾客的线上订单退款一直没到账，转人工"))
@@ -77,6 +147,14 @@ struct ConversationTicketTests {
         #expect(question.replies.isEmpty)
         #expect(question.effects == [.ticket(TicketNumber(1001), .add("调拨单在哪查"))])
         #expect(step(.nonText("图片"), owned).effects == [.ticket(TicketNumber(1001), .add("[图片]"))])
+        #expect(
+            step(.nonText("图片", detail: "https://p.example/1.jpg"), owned).effects == [
+                .ticket(TicketNumber(1001), .add("[图片] https://p.example/1.jpg"))
+            ])
+        #expect(
+            step(.nonText("图片", detail: "https://p.example/1.jpg", mediaID: "M1"), owned).effects == [
+                .ticket(TicketNumber(1001), .addImage("[图片] https://p.example/1.jpg", mediaID: "M1"))
+            ])
 
         let back = step(.text("新问题"), owned)
         #expect(back.effects == [.ticket(TicketNumber(1001), .returnToBot)])
@@ -98,6 +176,10 @@ struct ConversationTicketTests {
         let resolved = ConversationState(mode: .rating(TicketNumber(1001), resolvedAt: Self.start))
         #expect(step(.text("满意"), resolved, after: 60).effects == [.ticket(TicketNumber(1001), .rate(.satisfied))])
         #expect(step(.text("没解决"), resolved, after: 60).effects == [.ticket(TicketNumber(1001), .rate(.unresolved))])
+        // The card's buttons by number, as a channel without cards shows them.
+        #expect(step(.text("1"), resolved, after: 60).effects == [.ticket(TicketNumber(1001), .rate(.satisfied))])
+        #expect(step(.text("3"), resolved, after: 60).effects == [.ticket(TicketNumber(1001), .rate(.unresolved))])
+        #expect(step(.text("沒解決"), resolved, after: 60).effects == [.ticket(TicketNumber(1001), .rate(.unresolved))])
         let thanks = step(.text("好的，谢谢"), resolved, after: 60)
         #expect(!thanks.effects.contains { if case .ticket = $0 { true } else { false } })
         #expect(texts(thanks) == [Self.replies.thanks])

@@ -43,7 +43,8 @@ struct TicketDeskTests {
 
     private func open(at now: Date = wednesdayMorning) throws -> (Ticket, [TicketNotice]) {
         try database.write { db in
-            try desk.open(request, for: Self.wangwu, categories: Self.categories, now: now, in: db)
+            let opening = try desk.open(request, for: Self.wangwu, categories: Self.categories, now: now, in: db)
+            return (opening.ticket, opening.notices)
         }
     }
 
@@ -112,6 +113,24 @@ struct TicketDeskTests {
         #expect(texts(notices, to: "wangwu").first?.contains("华南区营运支持将于今天 09:00 开始处理") == true)
     }
 
+    @Test("On a public holiday the team is closed: everyone gets it, the promise names the first working day, 调休 counts")
+    func holiday() throws {
+        var team = Self.south
+        team.holidays = China2026.holidays
+        let desk = TicketDesk(
+            routing: RoutingTable(
+                teams: [team, Self.hq], rules: [RoutingRule(region: "华南区", team: "south-ops")], defaultTeam: "hq-service"))
+        // Friday 2026-10-02 10:00 in Shanghai, 国庆节.
+        let opening = try database.write { db in
+            try desk.open(
+                request, for: Self.wangwu, categories: Self.categories, now: Date(timeIntervalSince1970: 1_790_906_400), in: db)
+        }
+        #expect(opening.ticket.offeredTo == ["hq_amy", "hq_bob", "hq_cai"])
+        #expect(texts(opening.notices, to: "wangwu").first?.contains("将于10月8日周四 09:00 开始处理") == true)
+        // Two working hours from 10-08 09:00.
+        #expect(opening.ticket.responseDueAt == Date(timeIntervalSince1970: 1_791_428_400))
+    }
+
     @Test("Numbers count from 1001 and are never given twice")
     func numbers() throws {
         _ = try open()
@@ -119,7 +138,7 @@ struct TicketDeskTests {
         var other = request
         other.question = "再问一个"
         let second = try database.write { db in
-            try desk.open(other, for: Self.stranger, categories: [], now: Self.wednesdayMorning, in: db).0
+            try desk.open(other, for: Self.stranger, categories: [], now: Self.wednesdayMorning, in: db).ticket
         }
         #expect(second.number == TicketNumber(1002))
         #expect(second.team == "hq-service")
@@ -218,7 +237,7 @@ struct TicketDeskTests {
         #expect(try ticket().status == .closed)
         #expect(texts(notices, to: "hq_amy") == ["门店已撤回工单 #1001。"])
         #expect(notices.contains(.offersTaken(cards: ["sd-t1001-1"], label: "门店已撤回", tap: nil)))
-        #expect(texts(try agent(.reply(TicketNumber(1001), "x"), by: Self.amy), to: "hq_amy") == ["工单 #1001 已已关闭，不能再操作。"])
+        #expect(texts(try agent(.reply(TicketNumber(1001), "x"), by: Self.amy), to: "hq_amy") == ["工单 #1001 已关闭，不能再操作。"])
     }
 
     @Test("转 to a team offers it there afresh; to an agent assigns it; to no one says so")
@@ -234,13 +253,103 @@ struct TicketDeskTests {
         #expect(texts(unknown, to: "hq_bob").first?.contains("找不到") == true)
     }
 
-    @Test("A second hand-over while a ticket is active goes onto that ticket")
+    @Test(
+        "A second hand-over while a ticket is active goes onto that ticket, with its intake answers, and the associate hears so")
     func oneActiveTicket() throws {
         _ = try open()
-        let (again, notices) = try database.write { db in
-            try desk.open(request, for: Self.wangwu, categories: [], now: Self.wednesdayMorning.addingTimeInterval(60), in: db)
+        _ = try agent(.claim(TicketNumber(1001)), by: Self.amy)
+        var second = request
+        second.question = "顾客订单退款没到账"
+        second.intake = [IntakeAnswer(key: "order", question: "订单号或小票号（没有可回复“跳过”）", answer: "SO123", recognized: false)]
+        let opening = try database.write { db in
+            try desk.open(second, for: Self.wangwu, categories: [], now: Self.wednesdayMorning.addingTimeInterval(120), in: db)
         }
-        #expect(again.number == TicketNumber(1001))
-        #expect(texts(notices, to: "hq_amy").first?.contains("我们广州这边周末促销怎么安排") == true)
+        let notices = opening.notices
+        #expect(opening.ticket.number == TicketNumber(1001) && !opening.isNew)
+        #expect(texts(notices, to: "hq_amy") == ["【#1001 王五·广州天河店】顾客订单退款没到账\n订单号或小票号：SO123"])
+        #expect(texts(notices, to: "wangwu") == ["您还有进行中的工单 #1001（华南区营运支持 Amy 负责），这个问题已补充到该工单，不另开工单。"])
+    }
+
+    @Test("Only the holder or the lead passes a claimed ticket on; the one who had it and the store hear it")
+    func reassignRules() throws {
+        _ = try open()
+        _ = try agent(.claim(TicketNumber(1001)), by: Self.amy)
+        // Bob is in the team, but Amy has it.
+        let grab = try agent(.reassign(TicketNumber(1001), to: "hq_bob"), by: Self.bob)
+        #expect(texts(grab, to: "hq_bob").first?.hasPrefix("工单 #1001 不在您名下") == true)
+        #expect(try ticket().assignee == "hq_amy")
+        // The lead may, by the name the agent was shown under ("Bob" from an earlier claim) or id.
+        let lead = TicketDesk.Person(userID: "hq_cai", name: "蔡")
+        let moved = try agent(.reassign(TicketNumber(1001), to: "HQ_BOB"), by: lead)
+        #expect(try ticket().assignee == "hq_bob")
+        #expect(texts(moved, to: "hq_amy") == ["工单 #1001 已由蔡转派给别人，您不用再跟进。"])
+        #expect(texts(moved, to: "wangwu").first?.contains("已转交") == true)
+        #expect(texts(moved, to: "hq_cai") == ["工单 #1001 已转给hq_bob。"])
+        let same = try agent(.reassign(TicketNumber(1001), to: "hq_bob"), by: Self.bob)
+        #expect(texts(same, to: "hq_bob").first?.contains("已经在") == true)
+    }
+
+    @Test("详情 is for the ticket's team; 认领 on a resolved ticket says it is resolved; a bare verb never reaches the store")
+    func agentChecks() throws {
+        _ = try open()
+        let outsider = TicketDesk.Person(userID: "hq_dan", name: "Dan")
+        #expect(texts(try agent(.details(TicketNumber(1001)), by: outsider), to: "hq_dan").first?.contains("不在您名下") == true)
+        #expect(texts(try agent(.details(TicketNumber(1001)), by: Self.amy), to: "hq_amy").first?.contains("广州天河店") == true)
+        let bare = try agent(.incomplete(TicketNumber(1001), verb: "解决"), by: Self.amy)
+        #expect(texts(bare, to: "hq_amy") == ["“#1001 解决”后面还要写内容：“#1001 解决 处理结果”。这条没有发给门店。"])
+        #expect(texts(bare, to: "wangwu").isEmpty)
+        _ = try agent(.resolve(TicketNumber(1001), summary: "好了"), by: Self.amy)
+        #expect(texts(try agent(.claim(TicketNumber(1001)), by: Self.amy), to: "hq_amy") == ["工单 #1001 已解决，不能再操作。"])
+    }
+
+    @Test("The queue lists the open tickets of the agent's teams, filtered in the query")
+    func queue() throws {
+        _ = try open()
+        var other = request
+        other.question = "上海的问题"
+        _ = try database.write { db in
+            try desk.open(other, for: Self.stranger, categories: [], now: Self.wednesdayMorning, in: db)
+        }
+        let amyQueue = texts(try agent(.queue, by: Self.amy), to: "hq_amy").joined()
+        #expect(amyQueue.contains("#1001") && !amyQueue.contains("#1002"))
+        let caiQueue = texts(try agent(.queue, by: TicketDesk.Person(userID: "hq_cai")), to: "hq_cai").joined()
+        #expect(caiQueue.contains("#1001") && caiQueue.contains("#1002"))
+    }
+
+    @Test("没解决 clears the rating so the ticket can be rated again; an old card cannot reopen it over a newer ticket")
+    func reopenAndRateAgain() throws {
+        _ = try open()
+        _ = try agent(.claim(TicketNumber(1001)), by: Self.amy)
+        _ = try agent(.resolve(TicketNumber(1001), summary: "好了"), by: Self.amy, after: 600)
+        _ = try associate(.rate(.unresolved), after: 700)
+        #expect(try ticket().rating == nil)
+        _ = try agent(.resolve(TicketNumber(1001), summary: "这次真好了"), by: Self.amy, after: 900)
+        _ = try associate(.rate(.satisfied), after: 1000)
+        #expect(try ticket().rating == .satisfied)
+
+        // A second ticket is active: 没解决 on #1001's old card does not reopen #1001.
+        var other = request
+        other.question = "另一个问题"
+        _ = try database.write { db in
+            try desk.open(other, for: Self.wangwu, categories: [], now: Self.wednesdayMorning.addingTimeInterval(1100), in: db)
+        }
+        try database.write { db in try db.execute(sql: "UPDATE ticket SET rating = NULL WHERE number = 1001") }
+        let refused = try associate(.rate(.unresolved), after: 1200)
+        #expect(try ticket().status == .resolved)
+        #expect(texts(refused, to: "wangwu").first?.contains("#1002 还在处理中") == true)
+    }
+
+    @Test("Resolution waits for a rating only in a conversation that was the ticket's")
+    func resolutionLeavesOtherFlows() throws {
+        _ = try open()
+        _ = try agent(.claim(TicketNumber(1001)), by: Self.amy)
+        // The associate went back to the bot (新问题) and is choosing from a list.
+        let choosing = ConversationState(
+            mode: .choosing(OpenChoice(options: .categories(["order"]), question: "q", id: "c", offeredAt: Self.wednesdayMorning))
+        )
+        try database.write { db in try desk.conversations.save(choosing, of: "wangwu", at: Self.wednesdayMorning, in: db) }
+        _ = try agent(.resolve(TicketNumber(1001), summary: "好了"), by: Self.amy, after: 600)
+        let state = try database.read { db in try desk.conversations.state(of: "wangwu", in: db) }
+        #expect(state == choosing)
     }
 }

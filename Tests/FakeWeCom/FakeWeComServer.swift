@@ -6,7 +6,8 @@ import NIOFoundationCompat
 
 /// A fake WeCom API on a real local socket: gettoken, message/send, update_template_card,
 /// user/get and department/list, answering with WeCom's error codes. A sent card's answer carries a
-/// `response_code` (`rc<n>`); an update with a code already used is refused. Deliveries are stamped per
+/// `response_code` (`rc<n>`); an update with a code already used is refused, and so is a card whose
+/// `task_id` was sent before (whichever server sent it: one fake can outlive a reinstall). Deliveries are stamped per
 /// member (`FakeWeComState.useClock` for a test's clock), and `enforceMemberLimit` drops, silently as
 /// WeCom does, what goes beyond 30 messages a minute or 1000 an hour to one member.
 ///

@@ -85,6 +85,10 @@ public actor FakeWeComState {
     private var sendDelays: [String: Duration] = [:]
     /// Response codes an update has consumed: WeCom allows one update per code.
     private var usedResponseCodes: Set<String> = []
+    /// The `task_id`s of the cards sent: WeCom refuses a task id it has seen for the app.
+    public private(set) var cardTaskIDs: Set<String> = []
+    /// Cards refused because their `task_id` had been used before.
+    public private(set) var repeatedTaskIDs: [String] = []
     private var tokens: [String: Bool] = [:]  // token → still valid
     private var faults: [String: [Fault]] = [:]
     /// How long gettoken takes, so that concurrent refreshes would overlap.
@@ -204,9 +208,12 @@ public actor FakeWeComState {
         guard (json["agentid"] as? Int) == agentID else { return ["errcode": 40056, "errmsg": "invalid agentid"] }
         if path.hasSuffix("message/send") {
             guard let msgtype = json["msgtype"] as? String,
-                ["text", "markdown", "template_card"].contains(msgtype)
+                ["text", "markdown", "template_card", "image"].contains(msgtype)
             else { return ["errcode": 40008, "errmsg": "invalid message type"] }
-            if msgtype != "template_card" {
+            if msgtype == "image" {
+                let media = (json["image"] as? [String: any Sendable])?["media_id"] as? String ?? ""
+                if media.isEmpty { return ["errcode": 40007, "errmsg": "invalid media_id"] }
+            } else if msgtype != "template_card" {
                 let content = (json[msgtype] as? [String: any Sendable])?["content"] as? String ?? ""
                 if content.isEmpty { return ["errcode": 44004, "errmsg": "empty content"] }
                 if content.utf8.count > 2048 { return ["errcode": 45002, "errmsg": "content size out of limit"] }
@@ -226,6 +233,13 @@ public actor FakeWeComState {
                 if deliveries.contains(where: { $0.key == key && now - $0.at < interval }) {
                     droppedDuplicates.append(Sent(path: path, json: json))
                     return ["errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": "dropped\(droppedDuplicates.count)"]
+                }
+            }
+            if msgtype == "template_card" {
+                let taskID = (json["template_card"] as? [String: any Sendable])?["task_id"] as? String ?? ""
+                guard cardTaskIDs.insert(taskID).inserted else {
+                    repeatedTaskIDs.append(taskID)
+                    return ["errcode": Self.repeatedTaskIDErrcode, "errmsg": "task_id \(taskID) exists"]
                 }
             }
             deliveries.append((key, now))
@@ -275,6 +289,9 @@ public actor FakeWeComState {
 
     /// What the fake answers to update_template_card with a missing or already used response code.
     public static let invalidResponseCodeErrcode = 40058
+    /// What the fake answers to a card whose `task_id` the app used before (WeCom's errcode for it is
+    /// not documented; an invalid parameter, as the fake answers a used response code).
+    public static let repeatedTaskIDErrcode = 40058
 
     /// What WeCom's duplicate check compares: recipients, type and content (keys sorted).
     private static func duplicateKey(_ json: [String: any Sendable], msgtype: String) -> String {

@@ -4,6 +4,7 @@ import Escalation
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 import WeComAdapter
 
@@ -38,6 +39,7 @@ func buildApplication(
             "heldOutTop1": "\(calibration.heldOutTop1)", "heldOutRecall3": "\(calibration.heldOutRecall3)",
             "answerThreshold": "\(calibration.answerThreshold)",
         ])
+    configuration.intents.log(to: logger)
     for warning in configuration.escalationWarnings {
         logger.warning("escalation.yaml: \(warning)")
     }
@@ -51,9 +53,10 @@ func buildApplication(
     logger.info(
         "Escalation routing loaded",
         metadata: ["teams": "\(routing.teams.count)", "rules": "\(routing.rules.count)", "default": "\(routing.defaultTeam)"])
-    let transaction = MessageTransaction(database: database.writer, routing: routing, cards: configuration.bot.cards)
-    let metrics = ServerMetrics()
     let outboxSignal = WorkSignal()
+    let transaction = MessageTransaction(
+        database: database.writer, routing: routing, cards: configuration.bot.cards, outboxSignal: outboxSignal)
+    let metrics = ServerMetrics()
     var services: [any Service] = [knowledge]
     var directoryLookup: (any DirectoryLookup)?
     let channel: WeComCallbackController<AppRequestContext>.Channel
@@ -80,7 +83,7 @@ func buildApplication(
                 OutboxWorker(
                     store: transaction.outbox, sender: client, settings: configuration.outbox,
                     signal: outboxSignal, metrics: metrics, logger: logger, now: { clock.now() }))
-            channel = .on(crypto)
+            channel = .on(CallbackDecoder(crypto: crypto, maxClockSkew: configuration.callbackClockSkew))
             logger.info(
                 "WeCom channel on", metadata: ["corp": "\(app.corpID)", "agent": "\(app.agentID)", "api": "\(app.apiBase)"])
         } catch {
@@ -95,8 +98,15 @@ func buildApplication(
         overrides: configuration.escalation.overrides)
     let processor = InboxProcessor(
         transaction: transaction, knowledge: knowledge, settings: configuration.bot, directory: directory,
-        outboxSignal: outboxSignal, clock: clock, metrics: metrics, logger: logger)
+        outboxSignal: outboxSignal, clock: clock, metrics: metrics, logger: logger,
+        sweepInterval: configuration.dueSweepInterval)
     services.insert(processor, at: 0)
+    if let interval = configuration.holidayReminderInterval {
+        services.append(
+            HolidayReminder(
+                database: database.writer, outbox: transaction.outbox, settings: configuration.escalation,
+                signal: outboxSignal, clock: clock, logger: logger, interval: interval))
+    }
     let readiness = Readiness(required: Set(services.map { String(describing: type(of: $0)) }))
     let router = buildRouter(
         database: database, transaction: transaction, processor: processor, channel: channel, metrics: metrics,
@@ -106,6 +116,7 @@ func buildApplication(
             directory: directory, clock: clock))
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StoreDesk"),
         services: services.map { ReadinessTracked(service: $0, readiness: readiness) },
         logger: logger)
@@ -152,7 +163,10 @@ func buildRouter(
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
-    HealthController(database: database, readiness: readiness, metrics: metrics, knowledge: admin.knowledge).addRoutes(to: router)
+    HealthController(
+        database: database, readiness: readiness, metrics: metrics, knowledge: admin.knowledge,
+        teams: transaction.desk.routing.teams.map(\.id.rawValue)
+    ).addRoutes(to: router)
     DocumentationController<AppRequestContext>().addRoutes(to: router)
     WeComCallbackController(
         channel: channel, inbox: transaction.inbox, processor: processor, metrics: metrics,
@@ -172,7 +186,8 @@ func buildRouter(
     )
     .addRoutes(to: api)
     FeedbackController(log: DatabaseQuestionLogStore(database: database.writer)).addRoutes(to: api)
-    TicketController(database: database.writer, transaction: transaction, directory: admin.directory, clock: admin.clock)
-        .addRoutes(to: api)
+    TicketController(
+        database: database.writer, transaction: transaction, directory: admin.directory, clock: admin.clock, metrics: metrics
+    ).addRoutes(to: api)
     return router
 }

@@ -61,11 +61,18 @@ struct Evaluate: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot read the queries: \(error)")
         }
-        let settings: BotSettings
+        let configuration: AppConfiguration
         do {
-            settings = try AppConfiguration.load(environment: environment).bot
+            configuration = try AppConfiguration.load(environment: environment)
         } catch {
             throw ValidationError("\(error)")
+        }
+        let settings = configuration.bot
+        switch configuration.intents {
+        case .trained(let classifier, let duration):
+            print("hand-over intents: classifier of \(classifier.exampleCount) messages, trained in \(duration)")
+        case .missing(let path):
+            print("hand-over intents: the lexicon alone (no \(path))")
         }
         let clock = ContinuousClock()
         let started = clock.now

@@ -9,6 +9,10 @@ import Yams
 struct AppConfiguration: Sendable {
     var host: String = "127.0.0.1"
     var port: Int = 8080
+    /// A connection that completes no request part (its headers, a piece of its body) for this long is
+    /// closed, so a client that trickles its headers in (slowloris) holds no connection longer
+    /// (`server.idleTimeoutSeconds`).
+    var idleTimeout: Duration = .seconds(30)
     /// Folder of the SQLite database and the generated admin token.
     var dataDirectory: URL
     /// Folder of `storedesk.yaml` and the seed knowledge base.
@@ -17,6 +21,9 @@ struct AppConfiguration: Sendable {
     var adminToken: String?
     /// The WeCom app, or why the channel is off.
     var weCom: WeComChannelSettings
+    /// How far a callback's signed timestamp may be from the clock before it is refused as a replay;
+    /// nil accepts any (`wecom.maxClockSkewSeconds`, 0 for nil).
+    var callbackClockSkew: Duration? = .seconds(3600)
     var bot = BotSettings()
     var directory = DirectorySettings()
     var outbox = OutboxSettings()
@@ -24,6 +31,13 @@ struct AppConfiguration: Sendable {
     var escalation = EscalationSettings.standard
     /// What `escalation.yaml` has that works but deserves a look, logged at start.
     var escalationWarnings: [String] = []
+    /// The hand-over intent classifier trained from `intents.jsonl`, or why there is none (logged at start).
+    var intents = IntentsLoading.missing(path: IntentsLoading.fileName)
+    /// How often conversations that need the bot without a message (an intake left unanswered) are looked for.
+    var dueSweepInterval: Duration = .seconds(30)
+    /// How often leads are reminded of missing holiday dates (`HolidayReminder`); nil: never (tests
+    /// that count sends).
+    var holidayReminderInterval: Duration? = .seconds(6 * 3600)
     var logLevel: Logger.Level = .info
 
     /// Reads the configuration from `environment` and the YAML file it points to.
@@ -55,9 +69,17 @@ struct AppConfiguration: Sendable {
             configuration.logLevel = parsed
         }
         if let bot = file.bot { configuration.bot.apply(bot) }
+        configuration.intents = try IntentsLoading.load(from: configDirectory)
+        configuration.bot.intents = configuration.intents.classifier
         if let directory = file.directory { configuration.directory.apply(directory) }
         if let outbox = file.outbox { configuration.outbox.apply(outbox) }
         configuration.weCom = WeComChannelSettings(environment: environment, defaultAPIBase: file.wecom?.apiBase)
+        if let skew = file.wecom?.maxClockSkewSeconds {
+            configuration.callbackClockSkew = skew > 0 ? .seconds(skew) : nil
+        }
+        if let idle = file.server?.idleTimeoutSeconds {
+            configuration.idleTimeout = .seconds(max(1, idle))
+        }
         (configuration.escalation, configuration.escalationWarnings) = try EscalationFile.load(
             from: configDirectory.appendingPathComponent("escalation.yaml"), knownCategories: nil)
         configuration.bot.intake = configuration.escalation.intake
@@ -115,8 +137,13 @@ struct WeComApp: Sendable {
 struct BotSettings: Sendable {
     /// How sure the bot must be to answer or suggest (turned into thresholds on the knowledge base).
     var matching = MatchingPolicy()
-    /// Phrases that reveal hand-over signals and small talk (the defaults plus Config additions).
-    var lexicon = SignalLexicon.standard
+    /// Phrases an admin added under `bot.signals`: each forces its signal on (`not` ones force it off).
+    var signalOverrides = SignalLexicon.empty
+    /// The hand-over intents learnt from `intents.jsonl`; nil without it (the lexicon alone, as before).
+    var intents: IntentClassifier?
+    /// What the engine reads signals with: the built-in phrases (beside the classifier only its small
+    /// talk, see `SignalLexicon.standard(withClassifier:)`) and the admin's.
+    var lexicon: SignalLexicon { SignalLexicon.standard(withClassifier: intents != nil).merging(signalOverrides) }
     /// The welcome is sent on opening the app at most this often per associate.
     var welcomeInterval: TimeInterval = 12 * 3600
     /// Offer suggestions and category choices as WeCom cards with buttons (typing the number works too).
@@ -136,7 +163,7 @@ struct BotSettings: Sendable {
     /// Trains and calibrates the question engine for `knowledgeBase` with this answering policy and
     /// lexicon (seconds: off the request path).
     func makeEngine(for knowledgeBase: KnowledgeBase, workers: any ParallelWorkers) -> QuestionEngine {
-        QuestionEngine(knowledgeBase: knowledgeBase, policy: matching, lexicon: lexicon, workers: workers)
+        QuestionEngine(knowledgeBase: knowledgeBase, policy: matching, lexicon: lexicon, intents: intents, workers: workers)
     }
 
     mutating func apply(_ file: ConfigurationFile.Bot) {
@@ -146,7 +173,7 @@ struct BotSettings: Sendable {
         if let confidence = file.minimumAnswerConfidence { matching.minimumAnswerConfidence = confidence }
         if let hours = file.welcomeIntervalHours { welcomeInterval = hours * 3600 }
         if let cards = file.cards { self.cards = cards }
-        if let additions = file.signals { lexicon = lexicon.merging(additions) }
+        if let additions = file.signals { signalOverrides = signalOverrides.merging(additions) }
         if let overrides = file.replies { replies = overrides }
     }
 }

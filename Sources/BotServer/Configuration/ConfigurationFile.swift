@@ -8,6 +8,7 @@ struct ConfigurationFile: Decodable {
     struct Server: Decodable {
         var host: String?
         var port: Int?
+        var idleTimeoutSeconds: Double?
     }
     struct Bot: Decodable {
         var answerPrecision: Double?
@@ -33,6 +34,7 @@ struct ConfigurationFile: Decodable {
     }
     struct WeCom: Decodable {
         var apiBase: String?
+        var maxClockSkewSeconds: Double?
     }
     struct Directory: Decodable {
         var refreshHours: Double?

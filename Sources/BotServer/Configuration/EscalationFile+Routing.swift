@@ -26,22 +26,23 @@ extension EscalationFile {
         return rules
     }
 
-    /// `firstResponse`: per priority, a duration such as `10m`, `2h` or `1d`, followed by `working` when it
-    /// counts only the team's working hours. Priorities not given keep their standard promise.
-    static func firstResponse(_ node: Node, _ reader: Reader) throws(ConfigurationError)
-        -> [TicketPriority: ResponseTarget]
-    {
-        var targets = RoutingTable.standardFirstResponse
-        for (key, keyNode, value) in try reader.entries(node, of: "firstResponse") {
-            guard let priority = TicketPriority(rawValue: key) else {
+    /// `firstResponse` or `resolution` (`key`): per priority, a duration such as `10m`, `2h` or `1d`,
+    /// followed by `working` when it counts only the team's working time (its hours, holidays and 调休).
+    /// Priorities not given keep their value in `standard`.
+    static func targets(
+        _ node: Node, key: String, standard: [TicketPriority: ResponseTarget], _ reader: Reader
+    ) throws(ConfigurationError) -> [TicketPriority: ResponseTarget] {
+        var targets = standard
+        for (priorityName, keyNode, value) in try reader.entries(node, of: key) {
+            guard let priority = TicketPriority(rawValue: priorityName) else {
                 throw reader.error(
-                    "unknown priority \"\(key)\" in firstResponse (expected urgent, high, normal, low)", at: keyNode)
+                    "unknown priority \"\(priorityName)\" in \(key) (expected urgent, high, normal, low)", at: keyNode)
             }
-            let text = try reader.text(value, "firstResponse.\(key)")
+            let text = try reader.text(value, "\(key).\(priorityName)")
             guard let target = Self.responseTarget(text) else {
                 throw reader.error(
-                    "firstResponse.\(key): \"\(text)\" is not a duration such as 10m, 2h or 1d, optionally followed "
-                        + "by \"working\"", at: value)
+                    "\(key).\(priorityName): \"\(text)\" is not a duration such as 10m, 2h or 1d, optionally "
+                        + "followed by \"working\"", at: value)
             }
             targets[priority] = target
         }

@@ -3,14 +3,17 @@ import Foundation
 import Yams
 
 extension EscalationFile {
-    /// The `teams` list: each with an id, a name, members and/or a lead, and optional hours.
-    static func teams(_ node: Node, timeZone: TimeZone, _ reader: Reader) throws(ConfigurationError) -> [Team] {
+    /// The `teams` list: each with an id, a name, members and/or a lead, optional hours, and an optional
+    /// holiday calendar (`holidays`: a file beside this one, or `none`; `holidays.yaml` when absent).
+    static func teams(_ node: Node, timeZone: TimeZone, holidays: inout HolidayFiles, _ reader: Reader)
+        throws(ConfigurationError) -> [Team]
+    {
         var teams: [Team] = []
         var lines: [TeamID: Int] = [:]
         for item in try reader.list(node, "teams") {
             // Name the team in a complaint about its keys when its id can be read.
             let label = item["id"]?.scalar.map { "team \"\($0.string)\"" } ?? "a team"
-            let fields = try reader.fields(item, of: label, allowed: ["id", "name", "lead", "members", "hours"])
+            let fields = try reader.fields(item, of: label, allowed: ["id", "name", "lead", "members", "hours", "holidays"])
             guard let idNode = fields["id"] else { throw reader.error("a team has no id", at: item) }
             let id = TeamID(try reader.text(idNode, "a team's id"))
             guard !id.rawValue.contains(where: \.isWhitespace) else {
@@ -39,8 +42,19 @@ extension EscalationFile {
             let hours = try fields["hours"].map { node throws(ConfigurationError) in
                 try Self.hours(node, team: id, timeZone: timeZone, reader)
             }
+            let calendar: HolidayCalendar?
+            if let node = fields["holidays"] {
+                let file = try reader.text(node, "team \"\(id)\"'s holidays")
+                calendar =
+                    HolidayFiles.noneWords.contains(file.lowercased())
+                    ? nil : try holidays.calendar(named: file, at: node, reader)
+            } else {
+                calendar = try holidays.calendar(named: nil, at: nil, reader)
+            }
             teams.append(
-                Team(id: id, name: name, members: members ?? [], lead: lead, hours: hours ?? .officeHours(in: timeZone)))
+                Team(
+                    id: id, name: name, members: members ?? [], lead: lead, hours: hours ?? .officeHours(in: timeZone),
+                    holidays: calendar))
         }
         guard !teams.isEmpty else { throw reader.error("teams is empty: name at least one team", at: node) }
         return teams

@@ -3,9 +3,10 @@ import Escalation
 import Foundation
 import Yams
 
-/// Reads `escalation.yaml`: the support teams and their hours, routing by category and region, the
-/// first-response promises, the intake questions and the places set by hand (see the shipped file for
-/// every key).
+/// Reads `escalation.yaml`: the support teams with their hours and holiday calendars (`holidays.yaml`,
+/// see `EscalationFile+Holidays.swift`), routing by category and region, the first-response and
+/// resolution targets, the intake questions and the places set by hand (see the shipped files for every
+/// key).
 ///
 /// It is read node by node rather than decoded, so that every mistake is reported with its line and an
 /// unknown key is an error: in a file that decides who is woken for an urgent ticket, a typo must not
@@ -13,22 +14,29 @@ import Yams
 enum EscalationFile {
     /// The settings in the file at `url`, with warnings worth logging; `EscalationSettings.standard` when
     /// there is no file. `knownCategories` (nil: not checked) turns rules for categories that do not exist
-    /// into warnings.
+    /// into warnings. Holiday calendars (`holidays.yaml`, or the file a team names) are read from the same
+    /// folder; without `holidays.yaml` there are no holiday data, which is a warning.
     static func load(from url: URL, knownCategories: Set<CategoryID>?) throws(ConfigurationError)
         -> (EscalationSettings, warnings: [String])
     {
-        guard FileManager.default.fileExists(atPath: url.path) else { return (.standard, []) }
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
-        else {
-            throw ConfigurationError("cannot read \(url.path) as UTF-8 text")
+        let folder = url.deletingLastPathComponent()
+        let holidayFiles = { (name: String) throws(ConfigurationError) -> String? in
+            try Self.text(at: URL(fileURLWithPath: name, relativeTo: folder))
         }
-        return try parse(text, fileName: url.lastPathComponent, knownCategories: knownCategories)
+        guard let text = try Self.text(at: url) else {
+            var holidays = HolidayFiles(read: holidayFiles)
+            let settings = try Self.standard(holidays: &holidays, Reader(fileName: url.lastPathComponent))
+            return (settings, holidays.warnings)
+        }
+        return try parse(text, fileName: url.lastPathComponent, knownCategories: knownCategories, holidayFiles: holidayFiles)
     }
 
-    /// The settings in `text`, the contents of a file named `fileName`.
-    static func parse(_ text: String, fileName: String = "escalation.yaml", knownCategories: Set<CategoryID>?)
-        throws(ConfigurationError) -> (EscalationSettings, warnings: [String])
-    {
+    /// The settings in `text`, the contents of a file named `fileName`. `holidayFiles` gives the text of
+    /// a holiday calendar by its file name (`holidays.yaml`), nil when there is no such file.
+    static func parse(
+        _ text: String, fileName: String = "escalation.yaml", knownCategories: Set<CategoryID>?,
+        holidayFiles: @escaping (String) throws(ConfigurationError) -> String?
+    ) throws(ConfigurationError) -> (EscalationSettings, warnings: [String]) {
         let reader = Reader(fileName: fileName)
         let root: Node?
         do {
@@ -36,24 +44,35 @@ enum EscalationFile {
         } catch {
             throw Self.syntaxError(error, fileName: fileName)
         }
+        var holidays = HolidayFiles(read: holidayFiles)
         guard let root, !reader.isNull(root) else {
-            return (.standard, [reader.message("the file is empty; the standard settings apply", at: nil)])
+            let settings = try Self.standard(holidays: &holidays, reader)
+            return (settings, [reader.message("the file is empty; the standard settings apply", at: nil)] + holidays.warnings)
         }
         let fields = try reader.fields(
             root, of: "the file",
-            allowed: ["timeZone", "defaultTeam", "teams", "routing", "firstResponse", "intake", "overrides"])
+            allowed: [
+                "timeZone", "defaultTeam", "teams", "routing", "firstResponse", "resolution", "intake", "overrides",
+            ])
         let timeZone = try fields["timeZone"].map { node throws(ConfigurationError) in try Self.timeZone(node, reader) }
         guard let teamsNode = fields["teams"] else { throw reader.error("the file names no teams", at: root) }
-        let teams = try Self.teams(teamsNode, timeZone: timeZone ?? WorkingHours.chinaStandardTime, reader)
+        let teams = try Self.teams(
+            teamsNode, timeZone: timeZone ?? WorkingHours.chinaStandardTime, holidays: &holidays, reader)
         guard let defaultNode = fields["defaultTeam"] else {
             throw reader.error("defaultTeam is missing: the team that takes what no rule places", at: root)
         }
         let defaultTeam = try Self.teamID(defaultNode, "defaultTeam", known: teams, reader)
         let rules = try fields["routing"].map { node throws(ConfigurationError) in try Self.rules(node, teams: teams, reader) }
-        var table = RoutingTable(teams: teams, rules: rules ?? [], defaultTeam: defaultTeam)
-        if let node = fields["firstResponse"] { table.firstResponse = try Self.firstResponse(node, reader) }
+        let table = RoutingTable(teams: teams, rules: rules ?? [], defaultTeam: defaultTeam)
+        var sla = SLAPolicy.standard
+        if let node = fields["firstResponse"] {
+            sla.firstResponse = try Self.targets(node, key: "firstResponse", standard: sla.firstResponse, reader)
+        }
+        if let node = fields["resolution"] {
+            sla.resolution = try Self.targets(node, key: "resolution", standard: sla.resolution, reader)
+        }
 
-        var warnings: [String] = []
+        var warnings: [String] = holidays.warnings
         if let knownCategories {
             warnings += table.unknownCategories(known: knownCategories).map { category, line in
                 "\(fileName)\(line.map { " line \($0)" } ?? ""): routing names category \"\(category)\", which does "
@@ -71,7 +90,30 @@ enum EscalationFile {
             }
         }
         let overrides = try fields["overrides"].map { node throws(ConfigurationError) in try Self.overrides(node, reader) }
-        return (EscalationSettings(routing: table, intake: intake, overrides: overrides ?? .none), warnings)
+        var settings = EscalationSettings(routing: table, intake: intake, overrides: overrides ?? .none)
+        settings.sla = sla
+        return (settings, warnings)
+    }
+
+    /// The standard settings, their team on the default holiday calendar.
+    private static func standard(holidays: inout HolidayFiles, _ reader: Reader) throws(ConfigurationError)
+        -> EscalationSettings
+    {
+        var settings = EscalationSettings.standard
+        for index in settings.routing.teams.indices {
+            settings.routing.teams[index].holidays = try holidays.calendar(named: nil, at: nil, reader)
+        }
+        return settings
+    }
+
+    /// The text of the file at `url`; nil when there is no such file.
+    static func text(at url: URL) throws(ConfigurationError) -> String? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
+        else {
+            throw ConfigurationError("cannot read \(url.path) as UTF-8 text")
+        }
+        return text
     }
 
     /// A time zone by its IANA name (Asia/Shanghai).
@@ -84,7 +126,7 @@ enum EscalationFile {
     }
 
     /// A YAML syntax error, with its line.
-    private static func syntaxError(_ error: any Error, fileName: String) -> ConfigurationError {
+    static func syntaxError(_ error: any Error, fileName: String) -> ConfigurationError {
         switch error as? YamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):

@@ -25,7 +25,8 @@ final class EngineBuilder: Sendable {
 
     /// A fully calibrated engine for `knowledgeBase` with `settings`' answering policy and lexicon.
     func calibrated(for knowledgeBase: KnowledgeBase, settings: BotSettings) async -> QuestionEngine {
-        let key = EngineCache.Key(knowledgeBase: knowledgeBase, policy: settings.matching, lexicon: settings.lexicon)
+        let key = EngineCache.Key(
+            knowledgeBase: knowledgeBase, policy: settings.matching, lexicon: settings.lexicon, intents: settings.intents)
         return await cache.engine(for: key) {
             await self.run { [workers = self.workers] in settings.makeEngine(for: knowledgeBase, workers: workers) }
         }
@@ -59,13 +60,16 @@ actor EngineCache {
         var policy: MatchingPolicy
         var lexicon: SignalLexicon
         var synonyms: [SynonymGroup]
+        /// Compared by the fingerprint of its corpus.
+        var intents: IntentClassifier?
 
-        init(knowledgeBase: KnowledgeBase, policy: MatchingPolicy, lexicon: SignalLexicon) {
+        init(knowledgeBase: KnowledgeBase, policy: MatchingPolicy, lexicon: SignalLexicon, intents: IntentClassifier?) {
             synonyms = knowledgeBase.synonyms
             categories = knowledgeBase.categories
             entries = knowledgeBase.publishedEntries
             self.policy = policy
             self.lexicon = lexicon
+            self.intents = intents
         }
     }
 

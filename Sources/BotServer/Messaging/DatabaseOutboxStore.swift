@@ -2,25 +2,22 @@ import Foundation
 import GRDB
 import WeComAdapter
 
-/// The outbox in SQLite (the `outbox` table, `server.v1`, `server.v5`, `server.v8` and `server.v9`
-/// migrations, and `outbox_member_send`, the sends counted against each member's budget).
+/// The outbox in SQLite (the `outbox` table, `server.v1`, `server.v5`, `server.v8`, `server.v9` and
+/// `server.v10` migrations; `outbox_member_send`, the sends counted against each member's budget; and
+/// `card_response_code`, the codes that allow updating sent cards).
 struct DatabaseOutboxStore: OutboxStore {
     let writer: any DatabaseWriter
 
     func enqueue(_ items: [OutboxItem], inReplyTo inboxID: Int64?, at now: Date, in db: Database) throws {
         for item in items {
             var record = try OutboxRecord(inboxID: inboxID, item: item, now: now)
+            if case .cardUpdate(let update) = item {
+                // Its code's own age counts, not the update's: a click's code may be hours old already.
+                let obtained = try CardUpdateCodes.obtained(update.responseCode, in: db) ?? now
+                record.expiresAt = obtained.addingTimeInterval(CardUpdateCodes.lifetime)
+            }
             try record.insert(db)
         }
-    }
-
-    func responseCode(ofCard taskID: String, in db: Database) throws -> String? {
-        // A card sent again under the same task id (WeCom wants it unique, but nothing enforces that
-        // here) answers with the latest send's code: that is the card its recipients see last.
-        try String.fetchOne(
-            db,
-            sql: "SELECT response_code FROM outbox WHERE task_id = ? AND status = ? ORDER BY id DESC LIMIT 1",
-            arguments: [taskID, Status.sent])
     }
 
     private typealias Status = OutboxRecord.Status
@@ -47,6 +44,14 @@ struct DatabaseOutboxStore: OutboxStore {
                     guard let id = head.id else { continue }
                     if let members = OutboxItem.members(ofLane: head.userID) {
                         if let hold = try budget.hold(members, now: now, in: db) {
+                            if members.count > 1,
+                                let outcome = try OutboxSplit.split(head, waitingFor: hold.members, now: now, in: db)
+                            {
+                                // It now goes to those with room, in their lane: looked at again as that lane's head.
+                                looked.remove(id)
+                                claim.splits.append(.init(outboxID: id, lane: head.userID, hold: hold, outcome: outcome))
+                                continue
+                            }
                             var merged = OutboxDigest.Outcome()
                             if members.count == 1, members[0] == head.userID {
                                 merged = try OutboxDigest.mergeWaitingTexts(inLane: head.userID, in: db)
@@ -104,6 +109,11 @@ struct DatabaseOutboxStore: OutboxStore {
     func markSent(_ outboxID: Int64, weComMessageID: String?, responseCode: String?, now: Date) async throws {
         try await writer.write { db in
             try OutboxMemberBudget.confirm(outboxID: outboxID, at: now, in: db)
+            if let responseCode,
+                let taskID = try String.fetchOne(db, sql: "SELECT task_id FROM outbox WHERE id = ?", arguments: [outboxID])
+            {
+                try CardUpdateCodes.record(responseCode, card: taskID, member: nil, at: now, in: db)
+            }
             _ = try OutboxRecord.filter(key: outboxID).updateAll(
                 db, Self.status.set(to: Status.sent), Column(OutboxRecord.CodingKeys.sentAt).set(to: now),
                 Column(OutboxRecord.CodingKeys.weComMessageID).set(to: weComMessageID),

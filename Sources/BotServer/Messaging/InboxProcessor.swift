@@ -26,11 +26,15 @@ final class InboxProcessor: Service, Sendable {
     private let usersContinuation: AsyncStream<String>.Continuation
     /// Attempts at one message before it is set aside as failed.
     private let maxAttempts = 5
+    /// How often conversations that need the bot without a message (an intake left unanswered) are looked for.
+    private let sweepInterval: Duration
 
     init(
         transaction: MessageTransaction, knowledge: LiveKnowledge, settings: BotSettings, directory: DirectoryCache,
-        outboxSignal: WorkSignal, clock: any WallClock, metrics: ServerMetrics, logger: Logger
+        outboxSignal: WorkSignal, clock: any WallClock, metrics: ServerMetrics, logger: Logger,
+        sweepInterval: Duration = .seconds(30)
     ) {
+        self.sweepInterval = sweepInterval
         self.metrics = metrics
         self.store = transaction.inbox
         self.transaction = transaction
@@ -55,14 +59,37 @@ final class InboxProcessor: Service, Sendable {
             submit(user)
         }
         await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                for await user in users {
-                    guard await lanes.begin(user) else { continue }
-                    group.addTask { await self.drain(user) }
+            await withTaskGroup(of: Void.self) { sweeping in
+                sweeping.addTask { await self.sweepDueConversations() }
+                await withDiscardingTaskGroup { group in
+                    for await user in users {
+                        guard await lanes.begin(user) else { continue }
+                        group.addTask { await self.drain(user) }
+                    }
                 }
+                sweeping.cancelAll()
             }
         } onGracefulShutdown: {
             self.usersContinuation.finish()
+        }
+    }
+
+    /// Every `sweepInterval`, hands the associates whose conversation is due to their lanes, so that a
+    /// hand-over whose intake questions went unanswered reaches a person without a message from them.
+    private func sweepDueConversations() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: sweepInterval)
+                let due = try await transaction.dueConversations(at: clock.now())
+                for user in due {
+                    await lanes.markDue(user)
+                    submit(user)
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("Cannot look for due conversations; will look again", metadata: ["error": "\(error)"])
+            }
         }
     }
 
@@ -72,7 +99,57 @@ final class InboxProcessor: Service, Sendable {
             while !Task.isCancelled, let record = await nextMessage(of: user) {
                 await handle(record)
             }
+            if await lanes.takeDue(user) { await handleDue(user) }
         } while await lanes.finish(user) == .again
+    }
+
+    /// Time passed in `user`'s conversation with no message (`ConversationInput.tick`): an intake left
+    /// unanswered opens its ticket. In the associate's lane, so it never races their messages; a
+    /// conversation that changed meanwhile is looked at again by the next sweep.
+    private func handleDue(_ user: String) async {
+        let metadata: Logger.Metadata = ["user": "\(user)"]
+        do {
+            let now = clock.now()
+            let state = try await transaction.conversationState(of: user)
+            guard let due = state.dueAt, due <= now else { return }
+            let snapshot = knowledge.engine
+            let person = await associate(user, now: now)
+            let step = reducer.reduce(
+                .tick, state: state, knowledge: snapshot,
+                context: .init(
+                    messageKey: "due:\(user):\(Int(due.timeIntervalSince1970))", region: person.region,
+                    newChoiceID: ChoiceAction.newCardID()),
+                now: now)
+            let replies = renderer.messages(step.replies, to: user, in: Self.script(of: nil, states: [state]))
+            let opened = try await transaction.complete(
+                nil, messageKey: "due:\(user):\(Int(due.timeIntervalSince1970))", of: person, from: state, step: step,
+                replies: replies, categories: snapshot.knowledgeBase.categories, now: now)
+            logger.notice("Intake left unanswered; the hand-over goes ahead", metadata: metadata)
+            recordOpened(opened, metadata: metadata)
+            await outboxSignal.notify()
+        } catch is MessageTransaction.ConversationChanged {
+            logger.debug("Conversation changed while it was due; the next sweep looks again", metadata: metadata)
+        } catch {
+            logger.error(
+                "Cannot handle a due conversation; the next sweep tries again",
+                metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        }
+    }
+
+    /// The associate `userID` as the directory knows them (their place routes a ticket).
+    private func associate(_ userID: String, now: Date) async -> TicketDesk.Person {
+        guard let place = await directory.place(of: userID, now: now) else { return TicketDesk.Person(userID: userID) }
+        return TicketDesk.Person(userID: place.userID, name: place.name, store: place.store, region: place.region)
+    }
+
+    private func recordOpened(_ opened: [Ticket], metadata: Logger.Metadata) {
+        for ticket in opened {
+            metrics.ticketOpened(team: ticket.team.rawValue, reasons: ticket.reasons.map(\.rawValue))
+            logger.notice(
+                "Opened ticket",
+                metadata: metadata.merging(
+                    ["ticket": "\(ticket.number)", "team": "\(ticket.team)", "priority": "\(ticket.priority.rawValue)"]) { $1 })
+        }
     }
 
     private func nextMessage(of user: String) async -> InboxRecord? {
@@ -143,14 +220,7 @@ final class InboxProcessor: Service, Sendable {
         let place = await directory.place(of: message.fromUser, now: now)
         let agent = TicketDesk.Person(userID: message.fromUser, name: place?.name)
         let (notices, ticket) = try await transaction.completeAgentCommand(id, command: command, by: agent, tap: tap, now: now)
-        if let ticket {
-            if ticket.claimedAt == now {
-                metrics.ticketClaimed(team: ticket.team.rawValue, after: now.timeIntervalSince(ticket.createdAt))
-            }
-            if ticket.firstReplyAt == now {
-                metrics.ticketFirstReply(team: ticket.team.rawValue, after: now.timeIntervalSince(ticket.createdAt))
-            }
-        }
+        if let ticket { metrics.ticketProgressed(ticket, at: now) }
         metrics.handlingTime.record(.seconds(max(0, clock.now().timeIntervalSince(record.receivedAt))))
         logger.info(
             "Handled agent command",
@@ -174,9 +244,7 @@ final class InboxProcessor: Service, Sendable {
         if let input = ConversationInput(message) {
             let hot = input == .opened ? try await hotQuestions(in: snapshot, now: now) : []
             // The place picks an entry's regional answer and routes a ticket.
-            if input != .opened, let place = await directory.place(of: message.fromUser, now: now) {
-                person = TicketDesk.Person(userID: place.userID, name: place.name, store: place.store, region: place.region)
-            }
+            if input != .opened { person = await associate(message.fromUser, now: now) }
             step = reducer.reduce(
                 input, state: state, knowledge: snapshot,
                 context: .init(
@@ -197,13 +265,7 @@ final class InboxProcessor: Service, Sendable {
         for case .feedback(_, let helpful) in step.effects {
             (helpful ? metrics.feedbackHelpful : metrics.feedbackUnhelpful).increment()
         }
-        for ticket in opened {
-            metrics.ticketOpened(team: ticket.team.rawValue, reasons: ticket.reasons.map(\.rawValue))
-            logger.notice(
-                "Opened ticket",
-                metadata: metadata.merging(
-                    ["ticket": "\(ticket.number)", "team": "\(ticket.team)", "priority": "\(ticket.priority.rawValue)"]) { $1 })
-        }
+        recordOpened(opened, metadata: metadata)
         metrics.handlingTime.record(.seconds(max(0, clock.now().timeIntervalSince(record.receivedAt))))
         logger.info(
             "Handled message",
@@ -260,6 +322,13 @@ final class InboxProcessor: Service, Sendable {
             running.insert(user)
             return true
         }
+
+        private var due: Set<String> = []
+
+        /// `user`'s conversation is due (`ConversationState.dueAt`): their lane looks at it after their messages.
+        func markDue(_ user: String) { due.insert(user) }
+
+        func takeDue(_ user: String) -> Bool { due.remove(user) != nil }
 
         func finish(_ user: String) -> Next {
             if rerun.remove(user) != nil { return .again }

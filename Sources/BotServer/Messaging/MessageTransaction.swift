@@ -17,13 +17,21 @@ struct MessageTransaction: Sendable {
     let handOvers: any UnansweredQuestionStore
     let desk: TicketDesk
     let notices: TicketNoticeRenderer
+    /// The outbox worker's signal: notified once a transaction that queued something outside the inbox
+    /// (the ticket API) has committed, so that it goes out at once rather than at the worker's next look.
+    let outboxSignal: WorkSignal
 
     /// The associate's conversation changed between reading it and writing the outcome (an agent
     /// resolved their ticket meanwhile): the message is handled again on the new state.
     struct ConversationChanged: Error {}
 
-    init(database: any DatabaseWriter, routing: RoutingTable = EscalationSettings.standard.routing, cards: Bool = true) {
+    /// - Parameter outboxSignal: the signal the outbox worker waits on (the inbox processor's too).
+    init(
+        database: any DatabaseWriter, routing: RoutingTable = EscalationSettings.standard.routing, cards: Bool = true,
+        outboxSignal: WorkSignal = WorkSignal()
+    ) {
         self.database = database
+        self.outboxSignal = outboxSignal
         inbox = DatabaseInboxStore(database: database)
         outbox = DatabaseOutboxStore(writer: database)
         conversations = DatabaseConversationStore()
@@ -38,13 +46,19 @@ struct MessageTransaction: Sendable {
         try await database.read { [conversations] db in try conversations.state(of: userID, in: db) }
     }
 
-    /// Keeps `step` for the message `inboxID` (key `messageKey`) of `person`, who was in `previous`
-    /// when it was handled, and queues `replies` and what the tickets make people hear.
+    /// Associates whose conversation needs the bot by `now` without a message from them, oldest first.
+    func dueConversations(at now: Date, limit: Int = 200) async throws -> [String] {
+        try await database.read { [conversations] db in try conversations.due(at: now, limit: limit, in: db) }
+    }
+
+    /// Keeps `step` for the message `inboxID` (key `messageKey`; nil for time passing with no message)
+    /// of `person`, who was in `previous` when it was handled, and queues `replies` and what the tickets
+    /// make people hear.
     /// - Throws: `ConversationChanged` when the state is no longer `previous`: nothing is written.
     /// - Returns: the tickets opened.
     @discardableResult
     func complete(
-        _ inboxID: Int64, messageKey: String, of person: TicketDesk.Person, from previous: ConversationState,
+        _ inboxID: Int64?, messageKey: String, of person: TicketDesk.Person, from previous: ConversationState,
         step: ConversationReducer.Step, replies: [OutgoingMessage], categories: [Category], now: Date
     ) async throws -> [Ticket] {
         try await database.write { [self] db in
@@ -71,10 +85,11 @@ struct MessageTransaction: Sendable {
                             reasons: assessment.reasons.map(\.rawValue), messageKey: messageKey, createdAt: now),
                         in: db)
                 case .openTicket(let request):
-                    let (ticket, notices) = try desk.open(request, for: person, categories: categories, now: now, in: db)
-                    try handOvers.link(ticket: ticket.number.rawValue, toLatestOf: userID, in: db)
-                    opened.append(ticket)
-                    ticketNotices += notices
+                    let opening = try desk.open(request, for: person, categories: categories, now: now, in: db)
+                    try handOvers.link(ticket: opening.ticket.number.rawValue, toLatestOf: userID, in: db)
+                    // A hand-over that joined the associate's active ticket is not a ticket opened.
+                    if opening.isNew { opened.append(opening.ticket) }
+                    ticketNotices += opening.notices
                 case .ticket(let number, let action):
                     ticketNotices += try desk.associate(action, on: number, by: person, now: now, in: db)
                 case .storeTickets:
@@ -83,8 +98,8 @@ struct MessageTransaction: Sendable {
                     try questionLog.rate(messageKey: answeredMessage, helpful: helpful, in: db)
                 }
             }
-            try enqueue(ticketNotices, inReplyTo: inboxID, now: now, in: db)
-            try inbox.markHandled(inboxID, at: now, in: db)
+            try enqueue(ticketNotices, inReplyTo: inboxID, actor: nil, now: now, in: db)
+            if let inboxID { try inbox.markHandled(inboxID, at: now, in: db) }
             return opened
         }
     }
@@ -94,26 +109,50 @@ struct MessageTransaction: Sendable {
         _ inboxID: Int64, command: AgentCommand, by agent: TicketDesk.Person, tap: CardTap?, now: Date
     ) async throws -> (notices: [TicketNotice], ticket: Ticket?) {
         try await database.write { [self] db in
+            if let tap, let token = tap.token {
+                // The tap's code allows one more update of the card, for a day from the tap (when the
+                // callback was accepted): kept before the desk decides, which may use it.
+                let tappedAt =
+                    try Date.fetchOne(db, sql: "SELECT received_at FROM inbox WHERE id = ?", arguments: [inboxID]) ?? now
+                try CardUpdateCodes.record(token, card: tap.cardID, member: tap.user, at: tappedAt, in: db)
+            }
             let notices = try desk.agent(command, by: agent, tap: tap, now: now, in: db)
-            try enqueue(notices, inReplyTo: inboxID, now: now, in: db)
+            try enqueue(notices, inReplyTo: inboxID, actor: agent.userID, now: now, in: db)
             try inbox.markHandled(inboxID, at: now, in: db)
             return (notices, try command.ticket.flatMap { try desk.store.ticket($0, in: db) })
         }
     }
 
-    /// An action on a ticket through the API, by `agent`, without acknowledgements in WeCom.
-    /// - Throws: `TicketDeskError` when it cannot be done.
-    func performForAPI(_ command: AgentCommand, by agent: TicketDesk.Person, now: Date) async throws -> Ticket? {
-        try await database.write { [self] db in
-            let notices = try desk.perform(command, by: agent, acknowledge: false, now: now, in: db)
-            try enqueue(notices, inReplyTo: nil, now: now, in: db)
-            return try command.ticket.flatMap { try desk.store.ticket($0, in: db) }
-        }
+    /// What `performForAPI` did.
+    enum APIOutcome: Sendable, Equatable {
+        /// Done now; the ticket as it is after it.
+        case performed(Ticket?)
+        /// Done before, by a request with the same `Idempotency-Key`: nothing was done again.
+        case replayed
     }
 
-    func enqueue(_ ticketNotices: [TicketNotice], inReplyTo inboxID: Int64?, now: Date, in db: Database) throws {
+    /// An action on a ticket through the API, by `agent`, without acknowledgements in WeCom. With an
+    /// `idempotencyKey` that an earlier request used for the same action, nothing is done again. Once it
+    /// has committed, the outbox worker is woken for what it queued.
+    /// - Throws: `TicketDeskError` when it cannot be done; `IdempotencyKey.Reused` when the key was used
+    ///   for another request.
+    func performForAPI(_ command: AgentCommand, by agent: TicketDesk.Person, idempotencyKey: IdempotencyKey? = nil, now: Date)
+        async throws -> APIOutcome
+    {
+        let (outcome, queued) = try await database.write { [self] db -> (APIOutcome, Bool) in
+            if let idempotencyKey, try idempotencyKey.wasUsed(now: now, in: db) { return (.replayed, false) }
+            let notices = try desk.perform(command, by: agent, acknowledge: false, now: now, in: db)
+            try enqueue(notices, inReplyTo: nil, actor: agent.userID, now: now, in: db)
+            try idempotencyKey?.keep(now: now, in: db)
+            return (.performed(try command.ticket.flatMap { try desk.store.ticket($0, in: db) }), !notices.isEmpty)
+        }
+        if queued { await outboxSignal.notify() }
+        return outcome
+    }
+
+    func enqueue(_ ticketNotices: [TicketNotice], inReplyTo inboxID: Int64?, actor: String?, now: Date, in db: Database) throws {
         guard !ticketNotices.isEmpty else { return }
-        let items = try notices.items(ticketNotices) { card in try outbox.responseCode(ofCard: card, in: db) }
+        let items = try notices.items(ticketNotices, actor: actor, now: now, in: db)
         try outbox.enqueue(items, inReplyTo: inboxID, at: now, in: db)
     }
 }

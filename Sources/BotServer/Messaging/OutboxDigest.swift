@@ -12,7 +12,8 @@ import WeComAdapter
 /// rest of the run is marked `merged`. Every row of the run gets the digest's id (`digestID`), all in
 /// the claiming transaction, so each text is sent exactly once, alone or in its digest.
 ///
-/// Never merged: cards (they carry buttons) and markdown, rows to several members, and rows that may
+/// Never merged: cards (they carry buttons) and markdown, rows to several members (a member who waits
+/// gets a share of such a row in their own lane, which is merged: `OutboxSplit`), and rows that may
 /// already have arrived (`duplicateCheck`): only the very same request lets WeCom drop their resend.
 enum OutboxDigest {
     /// Between two texts in a digest.

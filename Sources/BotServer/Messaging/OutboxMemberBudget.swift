@@ -10,7 +10,8 @@ import GRDB
 /// is not a message and is not counted). A lane head one of whose recipients has had `perMinute`
 /// messages in the last 60 s, or `perHour` in the last hour, is held: its due time moves to when the
 /// window has room again, so the worker sleeps until then and other lanes go on
-/// (`OutboxStore.claimDue(now:limit:budget:)`).
+/// (`OutboxStore.claimDue(now:limit:budget:)`); a head to several members is split instead when some
+/// of them have room (`OutboxSplit`).
 struct OutboxMemberBudget: Sendable, Equatable {
     /// Messages a member may get in any 60 s (`outbox.perMemberPerMinute`): below WeCom's 30, since
     /// our count starts when a send begins and WeCom's when it arrives.

@@ -25,4 +25,14 @@ extension ServerMetrics {
                 helpText: "Digests made of texts waiting for a member's message budget")
         ).increment(by: Int64(digests))
     }
+
+    /// A message to several members split because some had the budget spent: `shares` queued for those
+    /// who wait (`storedesk_outbox_split_total`, counted per share).
+    func outboxSplit(shares: Int) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "storedesk", metricName: "outbox_split", unitName: "total",
+                helpText: "Shares of messages to several members queued for a member whose WeCom budget was spent")
+        ).increment(by: Int64(shares))
+    }
 }

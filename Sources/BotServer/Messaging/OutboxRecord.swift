@@ -47,8 +47,14 @@ struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersi
     /// The digest this row's text went into: the id of the digest's first row. Set on the rows that
     /// carry the digest (whose `payload` is then the digest) and on those `merged` into it.
     var digestID: Int64?
-    /// What a row carrying a digest was queued with, before the digest replaced its payload.
+    /// What a row was queued with, before a digest replaced its payload or a split its recipients.
     var originalPayload: String?
+    /// A card update's: when its response code expires (`CardUpdateCodes`). Nil for a message, and for
+    /// an update queued before codes were kept (it then expires a day after it was queued).
+    var expiresAt: Date?
+    /// A share of a message to several members, queued for one of them who had to wait
+    /// (`OutboxSplit`): the row it was split from.
+    var splitFrom: Int64?
 
     init(inboxID: Int64?, item: OutboxItem, now: Date) throws {
         self.inboxID = inboxID
@@ -96,5 +102,7 @@ struct OutboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersi
         case responseCode = "response_code"
         case digestID = "digest_id"
         case originalPayload = "original_payload"
+        case expiresAt = "expires_at"
+        case splitFrom = "split_from"
     }
 }

@@ -14,11 +14,6 @@ protocol OutboxStore: Sendable {
     /// Queues `items`, in order, as replies to the inbox message `inboxID` (nil for none), inside the
     /// caller's transaction.
     func enqueue(_ items: [OutboxItem], inReplyTo inboxID: Int64?, at now: Date, in db: Database) throws
-    /// The response code of the card with task id `taskID`: what WeCom answered its latest send with,
-    /// which allows one update of the card for all its recipients (`CardUpdate`). Nil while the card is
-    /// not sent yet, or when WeCom gave none (a resend after a crash that WeCom dropped as a duplicate;
-    /// the code of a click on the card can stand in). A code already used makes the update fail, for good.
-    func responseCode(ofCard taskID: String, in db: Database) throws -> String?
     /// Returns rows left `sending` by a process that stopped mid-send to the queue, marked for WeCom's
     /// duplicate check (they may have arrived). Called once at start, before any send.
     /// - Returns: how many rows were recovered.
@@ -27,12 +22,15 @@ protocol OutboxStore: Sendable {
     /// counting each message against its recipients' `budget`. Lanes that already have a row in flight
     /// are skipped. A due head one of whose recipients has spent the budget is held instead: it falls
     /// due when the budget has room again, and a single member's waiting texts are merged into digests
-    /// (`OutboxDigest`); the claim says which.
+    /// (`OutboxDigest`). A head to several members of whom only some have the budget spent is split
+    /// instead: the others get it now, the waiting ones a share in their own lane (`OutboxSplit`). The
+    /// claim says which.
     func claimDue(now: Date, limit: Int, budget: OutboxMemberBudget) async throws -> OutboxClaim
     /// When the next lane head not in flight falls due, if any (a held head when its budget has room);
     /// rows behind a head are not counted, since they cannot go first.
     func nextDue() async throws -> Date?
-    /// WeCom took the message or card update; `responseCode` is what it answered a card with.
+    /// WeCom took the message or card update; `responseCode` is what it answered a card with, kept for
+    /// updating the card (`CardUpdateCodes`).
     func markSent(_ outboxID: Int64, weComMessageID: String?, responseCode: String?, now: Date) async throws
     /// Back to the queue until `at`. `mayHaveArrived` (no answer from WeCom: a timeout, a network or HTTP
     /// error) makes the later attempts ask for the duplicate check.
@@ -47,6 +45,8 @@ struct OutboxClaim: Sendable, Equatable {
     var records: [OutboxRecord] = []
     /// Lane heads held back by their recipients' budget.
     var held: [Held] = []
+    /// Lane heads to several members split because some of them had the budget spent.
+    var splits: [Split] = []
 
     /// A lane head held back by its recipients' budget.
     struct Held: Sendable, Equatable {
@@ -56,6 +56,16 @@ struct OutboxClaim: Sendable, Equatable {
         var hold: OutboxMemberBudget.Hold
         /// What merging the lane's waiting texts did.
         var merged: OutboxDigest.Outcome
+    }
+
+    /// A lane head to several members split so that those with room get it now.
+    struct Split: Sendable, Equatable {
+        var outboxID: Int64
+        /// Its lane before the split (its recipients).
+        var lane: String
+        /// Until when, and for whom the budget is spent.
+        var hold: OutboxMemberBudget.Hold
+        var outcome: OutboxSplit.Outcome
     }
 }
 

@@ -27,7 +27,8 @@ extension WeComAPIClient: MessageSender {
 /// No member gets more messages than WeCom delivers (`OutboxMemberBudget`: 28 a minute, 950 an hour
 /// by default): a lane whose recipient has spent the budget waits until the window has room, without
 /// holding up other lanes, and a single member's waiting texts are merged into digests meanwhile
-/// (`OutboxDigest`).
+/// (`OutboxDigest`). A message to several members of whom some have the budget spent goes to the
+/// others at once; those who wait get a share in their own lane (`OutboxSplit`).
 ///
 /// Each associate is a lane: only its first unsent row may go, and a freed slot takes the next due
 /// lane at once, so one slow send (a 10 s timeout) holds up only its own associate. With nothing due
@@ -41,7 +42,8 @@ extension WeComAPIClient: MessageSender {
 ///
 /// A card update has no duplicate check and needs none: it is idempotent, and one that had arrived
 /// used its single-use response code, so the resend fails (for good, with a warning). Its retries end
-/// when the code expires (`CardUpdate.responseCodeLifetime` after it was queued).
+/// when the code expires (`CardUpdate.responseCodeLifetime` after WeCom gave it: `OutboxRecord.expiresAt`),
+/// and one whose code has expired is not sent at all.
 final class OutboxWorker: Service, Sendable {
     /// How far back WeCom compares a checked resend: WeCom's default, long enough for a restart, short
     /// enough that an earlier, different message's identical text is rarely within it.
@@ -105,6 +107,7 @@ final class OutboxWorker: Service, Sendable {
             return .seconds(1)
         }
         for held in claim.held { noteHeld(held) }
+        for split in claim.splits { noteSplit(split) }
         let due = claim.records
         for record in due {
             inFlight.withLock { $0 += 1 }
@@ -137,6 +140,21 @@ final class OutboxWorker: Service, Sendable {
         logger.notice(
             "Held and merged waiting texts into digests: the recipient had WeCom's per-member message budget spent",
             metadata: metadata)
+    }
+
+    /// A message to several members split: those with room get it now, the others a share in their lane.
+    private func noteSplit(_ split: OutboxClaim.Split) {
+        metrics.outboxSplit(shares: split.outcome.shares.count)
+        if split.outcome.merged.digests > 0 {
+            metrics.outboxMerged(rows: split.outcome.merged.mergedRows, digests: split.outcome.merged.digests)
+        }
+        logger.notice(
+            "Split a message to several members: some had WeCom's per-member message budget spent",
+            metadata: [
+                "outbox": "\(split.outboxID)", "user": "\(split.lane)", "now": "\(split.outcome.kept.joined(separator: "|"))",
+                "waiting": "\(split.outcome.shares.joined(separator: "|"))", "until": "\(split.hold.until)",
+                "merged": "\(split.outcome.merged.mergedRows)",
+            ])
     }
 
     private func untilNextDue() async -> Duration {
@@ -180,6 +198,14 @@ final class OutboxWorker: Service, Sendable {
             await persist(metadata) { try await self.store.markFailed(id, errcode: nil, error: "unreadable payload: \(error)") }
             return
         }
+        let codeExpiry = record.expiresAt ?? record.createdAt.addingTimeInterval(CardUpdateCodes.lifetime)
+        if case .cardUpdate = item, now() >= codeExpiry {
+            // WeCom would refuse it: the card keeps its buttons, and a tap on them gets the stale answer.
+            logger.warning("Card update not sent: its response code has expired", metadata: metadata)
+            metrics.outboxFailed.increment()
+            await persist(metadata) { try await self.store.markFailed(id, errcode: nil, error: "response code expired") }
+            return
+        }
         do {
             switch item {
             case .message(let message):
@@ -213,7 +239,7 @@ final class OutboxWorker: Service, Sendable {
             }
             let codeExpired: Bool
             if case .cardUpdate = item {
-                codeExpired = now().timeIntervalSince(record.createdAt) >= CardUpdate.responseCodeLifetime / .seconds(1)
+                codeExpired = now() >= codeExpiry
             } else {
                 codeExpired = false
             }

@@ -154,6 +154,66 @@ struct AppDatabase: Sendable {
                 table.add(column: "original_payload", .text)
             }
         }
+        migrator.registerMigration("server.v10.card-codes-splits-install") { db in
+            // WeCom answers a card's send, and every click on it, with a code that allows one update of
+            // the card for 24 hours. Each is kept here (the send's under member '', a click's under its
+            // member, the latest click only), and marked spent once an update is queued with it.
+            try db.create(table: CardUpdateCodes.tableName) { table in
+                table.column("task_id", .text).notNull()
+                table.column("member", .text).notNull()
+                table.column("code", .text).notNull().indexed()
+                table.column("obtained_at", .datetime).notNull()
+                table.column("spent_at", .datetime)
+                // Whose card the update that spent it changed: '*' for every recipient's, else a member's.
+                table.column("spent_for", .text)
+                table.primaryKey(["task_id", "member"])
+            }
+            // The codes of cards sent before: the latest send of each card, spent if an update used it.
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO \(CardUpdateCodes.tableName) (task_id, member, code, obtained_at, spent_at, spent_for)
+                    SELECT card.task_id, '', card.response_code, COALESCE(card.sent_at, card.created_at), used.created_at,
+                        CASE WHEN used.id IS NULL THEN NULL ELSE '*' END
+                    FROM outbox card
+                    LEFT JOIN outbox used ON used.id = (
+                        SELECT MIN(id) FROM outbox WHERE user_id = 'card:' || card.response_code)
+                    WHERE card.task_id IS NOT NULL AND card.response_code IS NOT NULL AND card.status = 'sent'
+                    ORDER BY card.id DESC
+                    """)
+            try db.alter(table: OutboxRecord.databaseTableName) { table in
+                // A card update can be sent until its code expires (24 h after WeCom gave it).
+                table.add(column: "expires_at", .datetime)
+                // A message to several members split because some had their budget spent: the row this
+                // one (the share of those who wait) was split from.
+                table.add(column: "split_from", .integer)
+            }
+            // A random id made once per database: card task ids end with it, because WeCom refuses a
+            // task id it has seen for the app and a fresh database numbers its tickets from #1001 again.
+            try db.create(table: CardTaskID.installTableName) { table in
+                table.column("id", .text).notNull()
+                table.column("created_at", .datetime).notNull()
+            }
+            try db.execute(
+                sql: "INSERT INTO \(CardTaskID.installTableName) (id, created_at) VALUES (lower(hex(randomblob(6))), ?)",
+                arguments: [Date()])
+        }
+        migrator.registerMigration("server.v11.api-idempotency-keys") { db in
+            // An `Idempotency-Key` of a ticket action through the API, kept for a day, so that a retried
+            // POST is answered from what the first one did instead of doing it twice.
+            try db.create(table: IdempotencyKey.tableName) { table in
+                table.primaryKey("key", .text)
+                table.column("request", .text).notNull()
+                table.column("ticket", .integer).notNull()
+                table.column("created_at", .datetime).notNull().indexed()
+            }
+        }
+        migrator.registerMigration("server.v12.holiday-reminder") { db in
+            // Which lead was told of which calendar's missing year (`HolidayReminder`): once each.
+            try db.create(table: "holiday_reminder") { table in
+                table.primaryKey("key", .text)
+                table.column("sent_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

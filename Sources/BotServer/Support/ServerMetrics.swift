@@ -1,4 +1,5 @@
 import Escalation
+import Foundation
 import Prometheus
 
 /// The server's own counters, exposed at `/metrics` in Prometheus text format.
@@ -90,12 +91,35 @@ struct ServerMetrics: Sendable {
         ).record(.seconds(max(0, wait)))
     }
 
-    /// Tickets now, by status and team (set from the database when metrics are read).
-    func setTickets(_ counts: [(status: String, team: String, count: Int)]) {
+    /// What an agent's action just did to `ticket`, at `now`: a claim is timed from the opening
+    /// (`storedesk_ticket_time_to_claim_seconds`), and so is a first reply
+    /// (`storedesk_ticket_time_to_first_reply_seconds`). Agents act in WeCom and through the API alike.
+    func ticketProgressed(_ ticket: Ticket, at now: Date) {
+        if ticket.claimedAt == now {
+            ticketClaimed(team: ticket.team.rawValue, after: now.timeIntervalSince(ticket.createdAt))
+        }
+        if ticket.firstReplyAt == now {
+            ticketFirstReply(team: ticket.team.rawValue, after: now.timeIntervalSince(ticket.createdAt))
+        }
+    }
+
+    /// Tickets now, by status and team (set from the database when metrics are read): every status of
+    /// every team in `teams` and in `counts`, zeros included, so that a combination that empties reads
+    /// 0 rather than its last count.
+    func setTickets(_ counts: [(status: String, team: String, count: Int)], teams: [String]) {
         let descriptor = MetricNameDescriptor(
             namespace: "storedesk", metricName: "tickets", helpText: "Tickets by status and team")
-        for (status, team, count) in counts {
-            registry.makeGauge(descriptor: descriptor, labels: [("status", status), ("team", team)]).set(Double(count))
+        var statuses = TicketStatus.allCases.map(\.rawValue)
+        var allTeams = teams
+        for (status, team, _) in counts {
+            if !statuses.contains(status) { statuses.append(status) }
+            if !allTeams.contains(team) { allTeams.append(team) }
+        }
+        for status in statuses {
+            for team in allTeams {
+                let count = counts.first { $0.status == status && $0.team == team }?.count ?? 0
+                registry.makeGauge(descriptor: descriptor, labels: [("status", status), ("team", team)]).set(Double(count))
+            }
         }
     }
 

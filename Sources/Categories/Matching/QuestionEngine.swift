@@ -22,6 +22,8 @@ public struct QuestionEngine: Sendable {
     private let answerThresholds: [Int: Double]
     private let signals: SignalDetector
     private let lexicon: SignalLexicon
+    /// The learnt hand-over intents, beside the lexicon (nil: the lexicon alone).
+    public let intents: IntentClassifier?
 
     /// Groups of entries removed together to simulate unseen questions.
     static let negativeGroups = 10
@@ -34,13 +36,17 @@ public struct QuestionEngine: Sendable {
     }
 
     /// Trains and fully calibrates an engine (seconds of work: run it off the request path).
-    /// - Parameter workers: who runs the training's and calibration's independent pieces (the server
-    ///   passes a thread pool of its own; by default they run one after another on the calling thread).
+    /// - Parameters:
+    ///   - lexicon: the phrases that force signals on or off (with `intents`, the admin's override).
+    ///   - intents: the learnt hand-over intents; nil reads signals from the lexicon alone.
+    ///   - workers: who runs the training's and calibration's independent pieces (the server passes a
+    ///     thread pool of its own; by default they run one after another on the calling thread).
     public init(
         knowledgeBase: KnowledgeBase, policy: MatchingPolicy = MatchingPolicy(), lexicon: SignalLexicon = .standard,
-        workers: any ParallelWorkers = SerialWorkers()
+        intents: IntentClassifier? = nil, workers: any ParallelWorkers = SerialWorkers()
     ) {
-        self.init(knowledgeBase: knowledgeBase, policy: policy, lexicon: lexicon, reusing: nil, workers: workers)
+        self.init(
+            knowledgeBase: knowledgeBase, policy: policy, lexicon: lexicon, intents: intents, reusing: nil, workers: workers)
     }
 
     /// Trains the ranker on `knowledgeBase` but keeps `calibrated`'s confidence model and thresholds:
@@ -51,20 +57,21 @@ public struct QuestionEngine: Sendable {
     ) {
         self.init(
             knowledgeBase: knowledgeBase, policy: calibrated.policy, lexicon: calibrated.lexicon,
-            reusing: calibrated, workers: workers)
+            intents: calibrated.intents, reusing: calibrated, workers: workers)
     }
 
     /// Whether this engine's confidence was calibrated on an earlier version of the knowledge base.
     public var isProvisional: Bool { calibration.provisional }
 
     private init(
-        knowledgeBase: KnowledgeBase, policy: MatchingPolicy, lexicon: SignalLexicon, reusing calibrated: QuestionEngine?,
-        workers: any ParallelWorkers
+        knowledgeBase: KnowledgeBase, policy: MatchingPolicy, lexicon: SignalLexicon, intents: IntentClassifier?,
+        reusing calibrated: QuestionEngine?, workers: any ParallelWorkers
     ) {
         self.knowledgeBase = knowledgeBase
         self.policy = policy
-        self.signals = SignalDetector(lexicon: lexicon)
+        self.signals = SignalDetector(lexicon: lexicon, intents: intents)
         self.lexicon = lexicon
+        self.intents = intents
         let categoryIDs = knowledgeBase.categories.map(\.id)
         let entries = knowledgeBase.publishedEntries.filter { categoryIDs.contains($0.category) }
         let entryCategory = entries.map { entry in categoryIDs.firstIndex(of: entry.category)! }
@@ -243,30 +250,50 @@ public struct QuestionEngine: Sendable {
         let probability = scored.top.isEmpty ? 0 : confidence.probability(features)
         let candidates = Self.candidates(scored, entries: entries)
         let topCategory = scored.top.first.map { categoryIDs[entryCategory[$0.entry]] }
-        let found = signals.signals(in: text).sorted()
+        let reading = signals.read(text)
+        var found = reading.signals.sorted()
+        // A message that is, word for word, one of its best entry's own phrasings is what an admin wrote as a
+        // routine question (店里空调坏了 under 设施报修): the classifier's reading does not hand it over, the
+        // lexicon's phrases still do.
+        let normal = TextNormalizer.normalize(text)
+        if reading.signals != reading.forced, let top = scored.top.first?.entry,
+            entries[top].phrasings.contains(where: { TextNormalizer.normalize($0) == normal })
+        {
+            found = reading.forced.sorted()
+        }
         func result(_ suggestion: Understanding.Suggestion, category: CategoryID? = topCategory) -> Understanding {
             Understanding(
                 suggestion: suggestion, signals: found, category: category, candidates: candidates, confidence: probability)
         }
 
-        if signals.isSmalltalk(text) || TextNormalizer.normalize(text).isEmpty {
+        if reading.isSmalltalk || normal.isEmpty {
             return result(.smalltalk, category: found.isEmpty ? nil : topCategory)
         }
-        guard let top = scored.top.first?.entry else {
+        if let top = scored.top.first?.entry {
+            let threshold = max(
+                answerThresholds[entryCategory[top]] ?? calibration.answerThreshold, policy.minimumAnswerConfidence)
+            if probability >= threshold, features.tokenCount >= policy.minimumAnswerTokens {
+                // Thresholds made on another knowledge base do not answer: offer the closest instead.
+                return result(calibration.isStale ? .suggest : .answer)
+            }
+            if features.topScore >= calibration.suggestThreshold {
+                return result(.suggest)
+            }
+            // A short term of the knowledge base itself (报修) is shop talk, however weak the match: offer the closest.
+            if features.isKnownTerm, (2...policy.clarifyMaxTokens).contains(features.tokenCount) {
+                return result(.suggest)
+            }
+        }
+        // The classifier's small talk and off-topic decide only what the knowledge base has nothing close to:
+        // a real question behind a 谢谢 is answered or offered above, and a shop whose knowledge base is
+        // about food keeps its 一斤多少钱 that a store's classifier would call off-topic.
+        switch reading.chat {
+        case .smalltalk: return result(.smalltalk, category: found.isEmpty ? nil : topCategory)
+        case .offTopic: return result(.outOfScope)
+        case nil: break
+        }
+        guard scored.top.first != nil else {
             return result(.notCovered, category: nil)
-        }
-        let threshold = max(
-            answerThresholds[entryCategory[top]] ?? calibration.answerThreshold, policy.minimumAnswerConfidence)
-        if probability >= threshold, features.tokenCount >= policy.minimumAnswerTokens {
-            // Thresholds made on another knowledge base do not answer: offer the closest instead.
-            return result(calibration.isStale ? .suggest : .answer)
-        }
-        if features.topScore >= calibration.suggestThreshold {
-            return result(.suggest)
-        }
-        // A short term of the knowledge base itself (报修) is shop talk, however weak the match: offer the closest.
-        if features.isKnownTerm, (2...policy.clarifyMaxTokens).contains(features.tokenCount) {
-            return result(.suggest)
         }
         if features.bestCategorySimilarity >= calibration.domainThreshold {
             return features.tokenCount <= policy.clarifyMaxTokens ? result(.clarify) : result(.notCovered)

@@ -54,6 +54,15 @@ public struct KnowledgeEntry: Sendable, Hashable, Codable, Identifiable {
             ?? answer
     }
 
+    /// Whether the entry answers an associate of `region`: it has no regional variants (one answer for
+    /// everyone), or it has one for that region. An entry whose answer differs by region but says
+    /// nothing for this one (or for an associate whose region is not known) cannot be trusted there.
+    public func answers(region: String?) -> Bool {
+        guard !regionAnswers.isEmpty else { return true }
+        guard let region else { return false }
+        return regionAnswers[region] != nil || regionAnswers.keys.contains { !$0.isEmpty && region.hasPrefix($0) }
+    }
+
     /// The standard question followed by the similar phrasings.
     public var phrasings: [String] { [question] + similar }
 

@@ -2,48 +2,86 @@ import Foundation
 
 /// Reads the hand-over signals and small talk in a question's wording.
 ///
-/// Signals come from phrases, not from the knowledge base: a request for a person, a complaint, an
-/// emergency or a regional matter goes to a person whatever the match.
+/// Signals come from the wording, not from the knowledge base: a request for a person, a complaint, an
+/// emergency or a regional matter goes to a person whatever the match. With an `IntentClassifier` they
+/// are learnt, and the lexicon overrides it both ways: a lexicon phrase forces its signal on, a `not`
+/// phrase forces it off (see `SignalLexicon`). Without one, the lexicon alone decides.
 public struct SignalDetector: Sendable {
     private let requestedHuman: [String]
     private let complaint: [String]
-    private let notComplaint: [String]
     private let urgent: [String]
     private let regionalMarkers: [String]
     private let places: [String]
     private let smalltalk: Set<String>
+    /// `not` phrases by what they force off.
+    private let excluded: [QuestionSignal: [String]]
+    private let notSmalltalk: [String]
+    private let notOffTopic: [String]
+    private let intents: IntentClassifier?
 
-    public init(lexicon: SignalLexicon) {
+    public init(lexicon: SignalLexicon, intents: IntentClassifier? = nil) {
         func normalised(_ phrases: [String]) -> [String] {
             Array(Set(phrases.map(TextNormalizer.normalize).filter { !$0.isEmpty })).sorted { $0.count > $1.count }
         }
         requestedHuman = normalised(lexicon.requestedHuman)
         complaint = normalised(lexicon.complaint)
-        notComplaint = normalised(lexicon.notComplaint)
         urgent = normalised(lexicon.urgent)
         regionalMarkers = normalised(lexicon.regionalMarkers)
         places = normalised(lexicon.places)
         smalltalk = Set(normalised(lexicon.smalltalk))
+        excluded = Dictionary(
+            uniqueKeysWithValues: QuestionSignal.allCases.map { signal in
+                let phrases = lexicon.not.phrases(for: signal) + (signal == .complaint ? lexicon.notComplaint : [])
+                return (signal, normalised(phrases))
+            })
+        notSmalltalk = normalised(lexicon.not.smalltalk)
+        notOffTopic = normalised(lexicon.not.offTopic)
+        self.intents = intents
     }
 
     /// The signals in `text`.
-    public func signals(in text: String) -> Set<QuestionSignal> {
+    public func signals(in text: String) -> Set<QuestionSignal> { read(text).signals }
+
+    /// Everything the wording says: the signals, the lexicon's small talk, and the classifier's small
+    /// talk or off-topic (one pass of the classifier).
+    public func read(_ text: String) -> SignalReading {
         let normal = TextNormalizer.normalize(text)
-        guard !normal.isEmpty else { return [] }
-        var found = Set<QuestionSignal>()
-        if requestedHuman.contains(where: normal.contains) { found.insert(.requestedHuman) }
-        if complaint.contains(where: normal.contains), !notComplaint.contains(where: normal.contains) {
-            found.insert(.complaint)
+        guard !normal.isEmpty || intents != nil else { return SignalReading() }
+        let said = intents?.intents(in: text) ?? []
+        var reading = SignalReading(isSmalltalk: isSmalltalk(normal: normal))
+        for signal in QuestionSignal.allCases {
+            let exclusions = excluded[signal] ?? []
+            // The lexicon's phrases are looked for with the `not` phrases cut out; the classifier's
+            // reading stands unless a `not` phrase is there at all.
+            let rest = Self.cutting(exclusions, from: normal)
+            let forced: Bool =
+                switch signal {
+                case .requestedHuman: requestedHuman.contains(where: rest.contains)
+                case .complaint: complaint.contains(where: rest.contains)
+                case .urgent: urgent.contains(where: rest.contains)
+                case .regional: isRegional(rest)
+                }
+            let learnt =
+                said.contains { $0.signal == signal } && !exclusions.contains(where: normal.contains)
+                && !(signal == .regional && Self.isPostalAddress(normal))
+            if forced { reading.forced.insert(signal) }
+            if forced || learnt { reading.signals.insert(signal) }
         }
-        if urgent.contains(where: normal.contains) { found.insert(.urgent) }
-        if isRegional(normal) { found.insert(.regional) }
-        return found
+        if said.contains(.smalltalk), !notSmalltalk.contains(where: normal.contains) {
+            reading.chat = .smalltalk
+        } else if said.contains(.offTopic), !notOffTopic.contains(where: normal.contains) {
+            reading.chat = .offTopic
+        }
+        return reading
     }
 
-    /// Whether the whole message is a greeting, thanks or acknowledgement (one or several, repeated).
-    public func isSmalltalk(_ text: String) -> Bool {
-        var rest = TextNormalizer.normalize(text)
-        guard !rest.isEmpty else { return false }
+    /// Whether the whole message is a greeting, thanks or acknowledgement of the lexicon's (one or
+    /// several, repeated); the classifier's small talk is `read(_:)`'s `chat`.
+    public func isSmalltalk(_ text: String) -> Bool { isSmalltalk(normal: TextNormalizer.normalize(text)) }
+
+    private func isSmalltalk(normal: String) -> Bool {
+        var rest = normal
+        guard !rest.isEmpty, !notSmalltalk.contains(where: normal.contains) else { return false }
         // Peel known phrases off the front, longest first; particles such as 啊 and 呀 may trail.
         let particles: Set<Character> = [
             "啊", "呀", "哈", "啦", "呢", "哦", "的", "了", "吧", "嘛", "哇", "噢", "喔", "嗯", "恩", "亲", "哟", "呐",
@@ -62,17 +100,27 @@ public struct SignalDetector: Sendable {
         return rest.isEmpty
     }
 
+    /// `normal` with every occurrence of `phrases` replaced by a break (normalised text has no
+    /// punctuation, so no phrase can match across it).
+    private static func cutting(_ phrases: [String], from normal: String) -> String {
+        var rest = normal
+        for phrase in phrases where rest.contains(phrase) { rest = rest.replacingOccurrences(of: phrase, with: "|") }
+        return rest
+    }
+
+    /// A postal address (…市…区…路 88 号) names places without asking about them: neither the lexicon's
+    /// places nor the classifier make it regional.
+    private static func isPostalAddress(_ normal: String) -> Bool {
+        normal.contains(where: { $0.isASCII && $0.isNumber })
+            && ["路", "街", "号", "弄", "镇", "大道", "小区", "栋", "单元", "室"].contains(where: normal.contains)
+    }
+
     /// A named place together with a question about its own matter: 华东区的促销什么时候开始,
     /// 上海的门店下周闭店吗, 本区域的调价通知. A place alone in passing (从上海仓发货) is not enough unless
     /// it is a region or store name, which is always about that place.
     private func isRegional(_ normal: String) -> Bool {
         if regionalMarkers.contains(where: normal.contains) { return true }
-        // A postal address (…市…区…路 88 号) names places without asking about them.
-        if normal.contains(where: { $0.isASCII && $0.isNumber }),
-            ["路", "街", "号", "弄", "镇", "大道", "小区", "栋", "单元", "室"].contains(where: normal.contains)
-        {
-            return false
-        }
+        if Self.isPostalAddress(normal) { return false }
         for place in places where normal.contains(place) {
             // 华东区, 华南大区, 杭州西湖店, 上海的 …: the place is the subject, not a waypoint.
             guard let range = normal.range(of: place) else { continue }

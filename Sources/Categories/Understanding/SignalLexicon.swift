@@ -1,6 +1,12 @@
-/// The phrases that reveal hand-over signals and small talk. The defaults are written for store staff;
-/// admins extend them in `Config/understanding.yaml`, and the server adds the directory's region and
-/// store names as places.
+/// The phrases that reveal hand-over signals and small talk, and (`not`) those that force a reading off.
+/// The defaults are written for store staff; admins add their own under `bot.signals` in
+/// `Config/storedesk.yaml`.
+///
+/// Without the intent classifier the lexicon is the whole of it: the built-in phrases and the admin's.
+/// With the classifier, the lexicon is the admin's override in both directions: the admin's phrases force
+/// their signal on, `not` phrases force it off, and of the built-in phrases only the small talk is kept
+/// (`standard(withClassifier:)`: broad ones such as 人工 and 紧急 would otherwise force 人工成本怎么算 and
+/// 紧急补货单怎么提 over to a person).
 ///
 /// Phrases are matched on normalised text (see `TextNormalizer`), so write them without punctuation.
 public struct SignalLexicon: Sendable, Hashable, Codable {
@@ -15,10 +21,13 @@ public struct SignalLexicon: Sendable, Hashable, Codable {
     public var places: [String]
     /// Whole messages that are greetings, thanks or acknowledgements.
     public var smalltalk: [String]
+    /// Phrases that force a signal, small talk or off-topic off (`notComplaint` is the older spelling of
+    /// `not.complaint`; both count).
+    public var not: SignalExclusions
 
     public init(
         requestedHuman: [String], complaint: [String], notComplaint: [String], urgent: [String],
-        regionalMarkers: [String], places: [String], smalltalk: [String]
+        regionalMarkers: [String], places: [String], smalltalk: [String], not: SignalExclusions = .empty
     ) {
         self.requestedHuman = requestedHuman
         self.complaint = complaint
@@ -27,10 +36,11 @@ public struct SignalLexicon: Sendable, Hashable, Codable {
         self.regionalMarkers = regionalMarkers
         self.places = places
         self.smalltalk = smalltalk
+        self.not = not
     }
 
     enum CodingKeys: String, CodingKey {
-        case requestedHuman, complaint, notComplaint, urgent, regionalMarkers, places, smalltalk
+        case requestedHuman, complaint, notComplaint, urgent, regionalMarkers, places, smalltalk, not
     }
 
     /// Every list is optional in a file (an addition to the defaults names only what it adds).
@@ -40,7 +50,7 @@ public struct SignalLexicon: Sendable, Hashable, Codable {
         self.init(
             requestedHuman: try list(.requestedHuman), complaint: try list(.complaint), notComplaint: try list(.notComplaint),
             urgent: try list(.urgent), regionalMarkers: try list(.regionalMarkers), places: try list(.places),
-            smalltalk: try list(.smalltalk))
+            smalltalk: try list(.smalltalk), not: try container.decodeIfPresent(SignalExclusions.self, forKey: .not) ?? .empty)
     }
 
     /// Adds `other`'s phrases to these.
@@ -49,7 +59,30 @@ public struct SignalLexicon: Sendable, Hashable, Codable {
             requestedHuman: requestedHuman + other.requestedHuman, complaint: complaint + other.complaint,
             notComplaint: notComplaint + other.notComplaint, urgent: urgent + other.urgent,
             regionalMarkers: regionalMarkers + other.regionalMarkers, places: places + other.places,
-            smalltalk: smalltalk + other.smalltalk)
+            smalltalk: smalltalk + other.smalltalk, not: not.merging(other.not))
+    }
+
+    /// The built-in phrases to start from: all of `standard` without the intent classifier; with it, its
+    /// small talk (whole messages such as 好的 and 谢谢) and `assured`, since the classifier reads the
+    /// signals and the broader built-in phrases (人工, 紧急, 差评) would force 人工成本怎么算, 紧急补货单怎么提
+    /// and 顾客差评怎么回复 over to a person.
+    public static func standard(withClassifier: Bool) -> SignalLexicon {
+        withClassifier ? assured.merging(SignalLexicon.empty.with(smalltalk: standard.smalltalk)) : standard
+    }
+
+    /// Built-in phrases that say their signal outright, kept beside the classifier: a 转人工 inside a long
+    /// message weighs little among its other words. Each of them carries its signal every time it occurs in
+    /// `Config/intents.jsonl` (at least three times), and none is part of a routine word (没人管 is in
+    /// 没人管理, 什么破 in 什么破损: left out).
+    public static let assured = SignalLexicon(
+        requestedHuman: ["转人工", "人工服务", "找人工", "要人工", "接人工", "真人", "打电话给我"],
+        complaint: ["太差了", "破系统", "气死", "到底有没有人管"], notComplaint: [],
+        urgent: ["十万火急", "急急", "着火", "冒烟", "晕倒", "报警"], regionalMarkers: [], places: [], smalltalk: [])
+
+    private func with(smalltalk: [String]) -> SignalLexicon {
+        var copy = self
+        copy.smalltalk = smalltalk
+        return copy
     }
 
     /// An empty lexicon, to build on.

@@ -43,7 +43,8 @@ public enum TicketReference {
         guard let first = text.first, first == "#" || first == "＃" else { return nil }
         let afterHash = text.dropFirst()
         let digits = afterHash.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, let number = TicketNumber(text: digits) else { return nil }
+        // Ticket numbers start at 1001: 「#3号货架坏了」 is about a shelf.
+        guard !digits.isEmpty, let number = TicketNumber(text: digits), number >= .first else { return nil }
         let rest = afterHash.dropFirst(digits.count).trimmingCharacters(in: .whitespacesAndNewlines)
         return (number, rest)
     }

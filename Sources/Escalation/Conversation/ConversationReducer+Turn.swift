@@ -60,7 +60,10 @@ extension ConversationReducer {
                 continueIntake(pending, answer: text, command: command)
                 return
             }
-            if case .rating(let ticket, _) = mode, let rating = TicketRating.parse(TextNormalizer.normalize(text)) {
+            if case .rating(let ticket, _) = mode,
+                let rating = SuggestionPick.parse(text, count: TicketRating.allCases.count).map({ TicketRating.allCases[$0 - 1] })
+                    ?? TicketRating.parse(TextNormalizer.normalize(text))
+            {
                 effects.append(.ticket(ticket, .rate(rating)))
                 state.mode = .idle
                 return
@@ -102,7 +105,7 @@ extension ConversationReducer {
                 return
             }
 
-            let assessment = reducer.policy.assess(text, with: knowledge)
+            let assessment = reducer.policy.assess(text, with: knowledge, region: context.region)
             // Every first message is logged once, under its decision.
             let answered = assessment.decision == .answer ? assessment.candidates.first?.entry.id : nil
             if assessment.decision == .escalate {
@@ -159,11 +162,45 @@ extension ConversationReducer {
             }
             request.transcript.append(TranscriptLine(direction: .fromAssociate, text: text, at: now))
             let normal = TextNormalizer.normalize(text)
-            let skipsAll = reducer.policy.assess(text, with: knowledge).reasons.contains(.requestedHuman)
+            let reasons = reducer.policy.assess(text, with: knowledge).reasons
+            // An emergency or a complaint written in answer to a question is not an order number: the
+            // ticket opens at once, urgent.
+            let pressing = reasons.filter { $0 == .urgent || $0 == .complaint }
+            if !pressing.isEmpty {
+                request.priority = .urgent
+                request.reasons += pressing.filter { !request.reasons.contains($0) }
+            }
+            let skipsAll = reasons.contains(.requestedHuman) || !pressing.isEmpty
             if !skipsAll, pending.asking < request.intake.count {
                 request.intake[pending.asking].answer = IntakeSkip.matches(normal) ? nil : text
             }
             askNextIntakeQuestion(request, after: skipsAll ? request.intake.count : pending.asking + 1)
+        }
+
+        /// The intake `pending` was not finished in time: the ticket opens with the answers given, and
+        /// `input` (a message written now) joins it. 不用了 still cancels; a ticket command is still
+        /// answered as such.
+        mutating func openOverdue(_ pending: PendingTicket, with input: ConversationInput) {
+            var request = pending.request
+            state.mode = .idle
+            if case .text(let raw) = input {
+                let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                switch AssociateCommand.parse(text) {
+                case .withdraw?:
+                    say(.text(replies.handOverCancelled))
+                    return
+                case .storeTickets?, .progress?, .add?:
+                    effects.append(.openTicket(request))
+                    respond(toText: text)
+                    return
+                case .newQuestion?, nil:
+                    request.transcript.append(TranscriptLine(direction: .fromAssociate, text: text, at: now))
+                }
+            } else if case .nonText(let kind, let detail, _) = input {
+                request.transcript.append(
+                    TranscriptLine(direction: .fromAssociate, text: ConversationReducer.line(kind, detail), at: now))
+            }
+            effects.append(.openTicket(request))
         }
 
         /// Asks the first unanswered intake question from index `start` on, or opens the ticket.
@@ -227,6 +264,11 @@ extension ConversationReducer {
                 say(.text(replies.choiceExpired))
                 return
             }
+            let asked = question.isEmpty || SuggestionPick.parse(question, count: 9) != nil ? entry.question : question
+            guard entry.answers(region: context.region) else {
+                handOver(asked, reducer.policy.noAnswerForRegion(entry), as: .picked)
+                return
+            }
             // A pick quotes the entry's question: the number typed says nothing.
             say(reducer.answerReply(entry.answer(forRegion: context.region), to: entry.question))
             let assessment = Assessment(
@@ -236,7 +278,6 @@ extension ConversationReducer {
             effects.append(.logQuestion(LoggedQuestion(text: question, assessment: assessment, followUp: .picked, answered: id)))
             if closingChoices {
                 // The associate's own question when known (a typed number says nothing).
-                let asked = question.isEmpty || SuggestionPick.parse(question, count: 9) != nil ? entry.question : question
                 state.mode = .awaitingFeedback(
                     AnsweredQuestion(messageKey: context.messageKey, answeredAt: now, question: asked, entry: id))
             }

@@ -66,18 +66,35 @@ public struct ConversationReducer: Sendable {
         _ input: ConversationInput, state: ConversationState, knowledge: QuestionEngine, context: Context, now: Date
     ) -> Step {
         var turn = Turn(reducer: self, state: state, knowledge: knowledge, context: context, now: now)
+        // An intake the associate left unanswered: the hand-over goes ahead with what is known, and
+        // whatever they write now joins the ticket (a person owns the conversation from here).
+        if case .intake(let pending) = state.mode, pending.isOverdue(at: now) {
+            turn.openOverdue(pending, with: input)
+            return Step(state: turn.state, effects: turn.effects)
+        }
         switch input {
+        case .tick:
+            break
         case .text(let raw):
             turn.respond(toText: raw.trimmingCharacters(in: .whitespacesAndNewlines))
-        case .nonText(let kind):
+        case .nonText(let kind, let detail, let mediaID):
             if let ticket = state.ticket {
-                // A photo or a voice message for the agent goes onto the ticket.
-                turn.effects.append(.ticket(ticket, .add("[\(kind)]")))
+                // A photo or a voice message for the agent goes onto the ticket, with what can be opened of
+                // it; a photo itself goes to the agent too.
+                let line = Self.line(kind, detail)
+                turn.effects.append(.ticket(ticket, mediaID.map { .addImage(line, mediaID: $0) } ?? .add(line)))
             } else {
                 turn.say(.text(replies.nonText))
             }
         case .opened:
-            turn.welcome()
+            // While a person owns the conversation the bot does not greet in it.
+            if state.ticket == nil { turn.welcome() }
+        case .chose(.rate(let ticket, let rating), let choiceID):
+            turn.respond(to: .rate(ticket, rating), choiceID: choiceID)
+        case .chose where state.ticket != nil:
+            // A tap on one of the bot's older lists while a person owns the conversation: the bot does not
+            // answer over the person; it says where the question is.
+            turn.say(.text(replies.alreadyWithPerson))
         case .chose(let action, let choiceID):
             turn.respond(to: action, choiceID: choiceID)
         }
@@ -106,6 +123,11 @@ public struct ConversationReducer: Sendable {
     func answerReply(_ answer: String, to question: String) -> Reply {
         let quoted = question.count > Self.maxQuotedCharacters ? question.prefix(Self.maxQuotedCharacters) + "…" : question
         return .text(answer + "\n\n" + replies.feedbackPrompt.replacingOccurrences(of: "{question}", with: quoted))
+    }
+
+    /// A message that is not text as a ticket's transcript and its agent read it: "[图片] https://…".
+    static func line(_ kind: String, _ detail: String?) -> String {
+        detail.map { "[\(kind)] \($0)" } ?? "[\(kind)]"
     }
 
     /// How much of a question the feedback prompt quotes.

@@ -45,9 +45,15 @@ public struct ConversationState: Sendable, Equatable, Codable {
         case .idle: .idle
         case .choosing(let choice): now.timeIntervalSince(choice.offeredAt) <= Self.memory ? mode : .idle
         case .awaitingFeedback(let answer): now.timeIntervalSince(answer.answeredAt) <= Self.memory ? mode : .idle
-        case .intake(let pending): now.timeIntervalSince(pending.startedAt) <= Self.memory ? mode : .idle
+        case .intake(let pending): pending.isOverdue(at: now) ? .idle : mode
         case .rating(_, let resolvedAt): now.timeIntervalSince(resolvedAt) <= Self.ratingMemory ? mode : .idle
         }
+    }
+
+    /// When the conversation needs the bot without a message from the associate: an intake question
+    /// left unanswered, after which the hand-over goes ahead with what is known (`ConversationInput.tick`).
+    public var dueAt: Date? {
+        if case .intake(let pending) = mode { pending.dueAt } else { nil }
     }
 
     /// The choice open at `now`, if any.

@@ -13,6 +13,15 @@ public struct PendingTicket: Sendable, Equatable, Codable {
         self.asking = asking
         self.startedAt = startedAt
     }
+
+    /// How long an intake question waits for its answer. A person must take a hand-over even when the
+    /// associate walks away from the questions: after this the ticket opens with what is known.
+    public static let patience: TimeInterval = 10 * 60
+
+    /// When the ticket opens without the answer.
+    public var dueAt: Date { startedAt.addingTimeInterval(Self.patience) }
+
+    public func isOverdue(at now: Date) -> Bool { now >= dueAt }
 }
 
 /// What the conversation hands over to open a ticket: the question, why, what the bot tried, and the

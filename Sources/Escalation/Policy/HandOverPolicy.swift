@@ -42,6 +42,26 @@ public struct HandOverPolicy: Sendable, Equatable {
         return assessment
     }
 
+    /// The decision on `text` for an associate of `region`: as `assess(_:with:)`, and an answer from an
+    /// entry whose answer differs by region but has none for this region is a regional matter for a person.
+    public func assess(_ text: String, with knowledge: QuestionEngine, region: String?) -> Assessment {
+        var assessment = assess(text, with: knowledge)
+        if assessment.decision == .answer, let entry = assessment.candidates.first?.entry, !entry.answers(region: region) {
+            assessment.decision = .escalate
+            assessment.reasons = [.regional]
+        }
+        return assessment
+    }
+
+    /// The associate picked `entry`, whose answer differs by region but has none for theirs: a person
+    /// takes the question, routed by the entry's category.
+    public func noAnswerForRegion(_ entry: KnowledgeEntry) -> Assessment {
+        Assessment(
+            decision: .escalate, reasons: [.regional],
+            understanding: Understanding(
+                suggestion: .notCovered, category: entry.category, candidates: [.init(entry: entry, score: 1)], confidence: 0))
+    }
+
     /// The associate asked for a person (a 转人工 button).
     public func requestedPerson() -> Assessment {
         Assessment(

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A first-response promise: how soon someone answers a new ticket, in clock time or in the team's
-/// working time.
+/// A promise on a ticket (an SLA target): how soon someone answers it, or resolves it, in clock time or
+/// in the team's working time. `SLAPolicy` holds one per priority for each; counting it on a team's
+/// calendar with pauses is in `ResponseTarget+counting.swift`.
 public struct ResponseTarget: Sendable, Equatable {
     /// How long, in seconds.
     public var duration: TimeInterval
@@ -29,8 +30,9 @@ public struct ResponseTarget: Sendable, Equatable {
         ResponseTarget(duration: hours * 3600, working: working)
     }
 
-    /// When the promise falls due for a ticket opened at `start` with a team working `hours`; nil when a
-    /// working-time promise meets hours with no period.
+    /// When the promise falls due for a ticket opened at `start` with a team working `hours`, by the weekly
+    /// hours alone (holidays: `due(from:calendar:pausedDuring:)`); nil when a working-time promise meets
+    /// hours with no period.
     public func due(from start: Date, hours: WorkingHours) -> Date? {
         working ? hours.adding(duration, to: start) : start.addingTimeInterval(duration)
     }

@@ -8,15 +8,28 @@ public struct Team: Sendable, Equatable, Identifiable {
     /// The WeCom user id of the person who answers for the team: told of breaches, and given tickets
     /// only when the team has no members.
     public var lead: String?
-    /// When the team works; working-time promises are counted in these hours.
+    /// When the team works in an ordinary week; working-time promises are counted in these hours,
+    /// corrected by `holidays` (see `calendar`).
     public var hours: WorkingHours
+    /// The team's public holidays and make-up workdays (`Config/holidays.yaml` unless the team names
+    /// another file); nil for a team that follows its weekly hours whatever the date.
+    public var holidays: HolidayCalendar?
 
-    public init(id: TeamID, name: String, members: [String] = [], lead: String? = nil, hours: WorkingHours) {
+    public init(
+        id: TeamID, name: String, members: [String] = [], lead: String? = nil, hours: WorkingHours,
+        holidays: HolidayCalendar? = nil
+    ) {
         self.id = id
         self.name = name
         self.members = members
         self.lead = lead
         self.hours = hours
+        self.holidays = holidays
+    }
+
+    /// When the team works, day by day: its hours with its holidays. What working-time promises count.
+    public var calendar: WorkingCalendar {
+        WorkingCalendar(hours: hours, holidays: holidays)
     }
 
     /// Everyone the team names: the members in order, then the lead, each once.

@@ -2,10 +2,8 @@ import Foundation
 
 /// When a team works: a weekly schedule of periods in one time zone.
 ///
-/// All the business-time arithmetic lives in `openPeriods(from:)`, which turns the schedule into the
-/// stretches of open time that follow a moment; `isOpen`, `nextOpening` and `adding` only read them.
-/// Holidays and 调休 make-up days (a later issue) change which periods a calendar day has, in
-/// `periods(onDayStarting:)`, and nothing else.
+/// The business-time arithmetic lives in `WorkingCalendar`, which adds holidays and 调休 make-up days to
+/// these hours; `isOpen`, `nextOpening` and `adding` here are that arithmetic without a holiday calendar.
 public struct WorkingHours: Sendable, Equatable {
     /// The time zone the periods are written in.
     public var timeZone: TimeZone
@@ -37,69 +35,21 @@ public struct WorkingHours: Sendable, Equatable {
     /// Whether the schedule has any open period at all; without one nothing is ever due.
     public var hasOpenPeriods: Bool { weekly.values.contains { !$0.isEmpty } }
 
-    /// Whether the team works at `date`.
+    /// Whether the team works at `date` by its weekly hours alone (holidays: `WorkingCalendar.isWorking`).
     public func isOpen(at date: Date) -> Bool {
-        openPeriods(from: date).first { _ in true }?.start == date
+        WorkingCalendar(hours: self).isWorking(at: date)
     }
 
-    /// `date` itself when the team works then, else the start of its next period; nil when the
-    /// schedule has no period.
+    /// `date` itself when the team works then, else the start of its next period, by the weekly hours
+    /// alone; nil when the schedule has no period.
     public func nextOpening(atOrAfter date: Date) -> Date? {
-        openPeriods(from: date).first { _ in true }?.start
+        WorkingCalendar(hours: self).workingStart(atOrAfter: date)
     }
 
-    /// The moment when `workingTime` seconds of the team's working time have passed since `start`:
-    /// two working hours from Friday 17:30 with Monday–Friday 09:00–18:00 is Monday 10:30. Nil when the
-    /// schedule has no period.
+    /// The moment when `workingTime` seconds of the team's working time have passed since `start`, by the
+    /// weekly hours alone: two working hours from Friday 17:30 with Monday–Friday 09:00–18:00 is Monday
+    /// 10:30. Nil when the schedule has no period.
     public func adding(_ workingTime: TimeInterval, to start: Date) -> Date? {
-        var remaining = max(0, workingTime)
-        for period in openPeriods(from: start) {
-            let length = period.end.timeIntervalSince(period.start)
-            if remaining <= length { return period.start.addingTimeInterval(remaining) }
-            remaining -= length
-        }
-        return nil
-    }
-
-    /// The open stretches at or after `date`, in order, as absolute times: the first is cut to start at
-    /// `date` when `date` falls inside it. Stops (ends the sequence) after a year without any period, so
-    /// that a schedule that never opens cannot loop.
-    func openPeriods(from date: Date) -> some Sequence<DateInterval> {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        var day = calendar.startOfDay(for: date)
-        var pending: [DateInterval] = []
-        var closedDays = 0
-        return AnyIterator<DateInterval> {
-            while pending.isEmpty {
-                guard hasOpenPeriods, closedDays <= 366 else { return nil }
-                let next = calendar.date(byAdding: .day, value: 1, to: day) ?? day.addingTimeInterval(86_400)
-                pending = periods(onDayStarting: day, nextDay: next, calendar: calendar).compactMap { interval in
-                    guard interval.end > date else { return nil }
-                    return DateInterval(start: max(interval.start, date), end: interval.end)
-                }
-                closedDays = pending.isEmpty ? closedDays + 1 : 0
-                day = next
-            }
-            return pending.removeFirst()
-        }
-    }
-
-    /// The open periods of the calendar day that starts at `day`, as absolute times.
-    private func periods(onDayStarting day: Date, nextDay: Date, calendar: Calendar) -> [DateInterval] {
-        let weekday = Weekday(calendarWeekday: calendar.component(.weekday, from: day))
-        return (weekly[weekday] ?? []).compactMap { period in
-            let start = moment(period.start, of: day, nextDay: nextDay, calendar: calendar)
-            let end = moment(period.end, of: day, nextDay: nextDay, calendar: calendar)
-            return start < end ? DateInterval(start: start, end: end) : nil
-        }
-    }
-
-    /// The wall-clock minute `minute` of the day starting at `day` (1440 is the next day's start); a
-    /// time skipped by a daylight-saving change becomes the next time that exists.
-    private func moment(_ minute: Int, of day: Date, nextDay: Date, calendar: Calendar) -> Date {
-        if minute >= DailyPeriod.minutesPerDay { return nextDay }
-        return calendar.date(bySettingHour: minute / 60, minute: minute % 60, second: 0, of: day)
-            ?? day.addingTimeInterval(Double(minute) * 60)
+        WorkingCalendar(hours: self).adding(workingTime, to: start)
     }
 }

@@ -8,10 +8,13 @@ struct ConversationRecord: Codable, FetchableRecord, PersistableRecord {
     var userID: String
     var state: ConversationState
     var updatedAt: Date
+    /// When the conversation needs the bot without a message (`ConversationState.dueAt`).
+    var dueAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case state
         case userID = "user_id"
         case updatedAt = "updated_at"
+        case dueAt = "due_at"
     }
 }

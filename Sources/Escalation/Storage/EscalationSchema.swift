@@ -65,5 +65,13 @@ public enum EscalationSchema {
                 table.column("text", .text).notNull()
             }
         }
+        migrator.registerMigration("escalation.v3.conversation-due") { db in
+            // When a conversation needs the bot without a message from the associate (an intake left
+            // unanswered goes ahead), so that a sweep finds those few without reading every state.
+            try db.alter(table: ConversationRecord.databaseTableName) { table in
+                table.add(column: "due_at", .datetime)
+            }
+            try db.create(index: "conversation_due_at", on: ConversationRecord.databaseTableName, columns: ["due_at"])
+        }
     }
 }

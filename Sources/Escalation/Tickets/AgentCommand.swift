@@ -13,22 +13,31 @@ public enum AgentCommand: Sendable, Equatable {
     case myTickets
     case queue
     case help
+    /// A verb without what it needs (`#1001 解决`, `#1001 转`, `#1001 备注`): the agent is told how to
+    /// write it, and nothing reaches the store.
+    case incomplete(TicketNumber, verb: String)
 
     /// The command in `text`, nil when it is none (an agent's other messages are questions to the bot).
     public static func parse(_ text: String) -> AgentCommand? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if let (number, rest) = TicketReference.split(trimmed) {
             if rest.isEmpty { return .details(number) }
+            // An internal note never reaches the store, however it is written (「#1001 备注已电话联系」).
+            if rest.hasPrefix("备注") {
+                let note = Self.argument(after: "备注", in: rest)
+                return note.isEmpty ? .incomplete(number, verb: "备注") : .note(number, note)
+            }
             for (word, make) in Self.verbs {
                 guard rest.hasPrefix(word) else { continue }
-                // The verb must stand alone, followed by a space or a colon: 「#1001 解决了吗？」 and
-                // 「#1001 转账已处理」 are replies.
-                if let next = rest.dropFirst(word.count).first, !(next.isWhitespace || next == ":" || next == "：") {
+                // The verb must stand alone, followed by a space, a colon or a comma: 「#1001 解决了吗？」
+                // and 「#1001 转账已处理」 are replies.
+                if let next = rest.dropFirst(word.count).first, !(next.isWhitespace || Self.separators.contains(next)) {
                     continue
                 }
-                let argument = rest.dropFirst(word.count).trimmingCharacters(
-                    in: .whitespacesAndNewlines.union(.punctuationCharacters))
+                let argument = Self.argument(after: word, in: rest)
                 if let command = make(number, argument) { return command }
+                // A verb alone (「#1001 解决」) is a command missing its argument, never a reply.
+                if argument.isEmpty, Self.needsArgument.contains(word) { return .incomplete(number, verb: word) }
             }
             return .reply(number, rest)
         }
@@ -53,11 +62,18 @@ public enum AgentCommand: Sendable, Equatable {
         ("转", { number, target in target.isEmpty ? nil : .reassign(number, to: target) }),
     ]
 
+    private static let separators: Set<Character> = [":", "：", ",", "，", "、"]
+    private static let needsArgument: Set<String> = ["解决", "转派", "转给", "转"]
+
+    private static func argument(after verb: String, in rest: String) -> String {
+        rest.dropFirst(verb.count).trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
+    }
+
     /// The ticket the command is about, if any.
     public var ticket: TicketNumber? {
         switch self {
         case .reply(let number, _), .resolve(let number, _), .note(let number, _), .details(let number), .claim(let number),
-            .reassign(let number, _):
+            .reassign(let number, _), .incomplete(let number, _):
             number
         case .myTickets, .queue, .help: nil
         }
@@ -77,6 +93,7 @@ extension AgentCommand {
         case .myTickets: "my_tickets"
         case .queue: "queue"
         case .help: "help"
+        case .incomplete: "incomplete"
         }
     }
 }

@@ -32,6 +32,7 @@ extension TicketDesk {
         case .taken(let number, let name): texts.alreadyTaken.filled(["ticket": "\(number)", "agent": name])
         case .notActive(let number, let status): texts.notActiveForAgent.filled(["ticket": "\(number)", "status": status.label])
         case .unknownTarget(let target): texts.unknownTarget.filled(["target": target])
+        case .alreadyWith(let number, let holder): texts.alreadyWith.filled(["ticket": "\(number)", "holder": holder])
         }
     }
 
@@ -49,12 +50,17 @@ extension TicketDesk {
             ack(mine.isEmpty ? texts.noMyTickets : ([texts.myTicketsIntro] + mine.map(listLine)).joined(separator: "\n"))
         case .queue:
             let teams = routing.teams(of: agent.userID).map(\.id)
-            let open = try store.tickets(TicketFilter(statuses: [.open]), in: db).filter {
-                teams.contains($0.team) || $0.offeredTo.contains(agent.userID)
-            }
+            let open = teams.isEmpty ? [] : try store.tickets(TicketFilter(statuses: [.open], teams: teams), in: db)
             ack(open.isEmpty ? texts.emptyQueue : ([texts.queueIntro] + open.map(listLine)).joined(separator: "\n"))
+        case .incomplete(let number, let verb):
+            let values = ["ticket": "\(number)"]
+            ack(
+                texts.incompleteCommand.filled(
+                    values.merging(["verb": verb, "usage": texts.usage[verb, default: ""].filled(values)]) { $1 }))
         case .details(let number):
             let ticket = try existing(number, in: db)
+            // Another team's case (the store, what was asked) is not every agent's to read.
+            try requireTeam(ticket, agent)
             var text = caseText(ticket, team: team(of: ticket))
             let recent = try store.transcript(of: number, in: db).suffix(6)
             if !recent.isEmpty {
@@ -65,6 +71,7 @@ extension TicketDesk {
             ack(text)
         case .claim(let number):
             var ticket = try existing(number, in: db)
+            try requireActive(ticket)
             if ticket.assignee == agent.userID {
                 ack(texts.alreadyYours.filled(["ticket": "\(number)"]))
                 if let tap { notices.append(.staleTap(tap, label: texts.takenBy.filled(["agent": agent.displayName]))) }
@@ -107,8 +114,12 @@ extension TicketDesk {
             var ticket = try existing(number, in: db)
             try requireActive(ticket)
             try requireTeam(ticket, agent)
+            // A claimed ticket is its holder's to pass on (or the lead's): not anyone's in the team to take.
+            if let assignee = ticket.assignee, assignee != agent.userID, team(of: ticket).lead != agent.userID {
+                throw TicketDeskError.notYours(number, holder: holder(ticket))
+            }
             notices += try reassign(&ticket, to: target, by: agent, tap: tap, now: now, in: db)
-            ack(texts.reassignAck.filled(["ticket": "\(number)", "target": target]))
+            ack(texts.reassignAck.filled(["ticket": "\(number)", "target": ticket.assigneeName ?? team(of: ticket).name]))
         }
         return notices
     }
@@ -149,9 +160,13 @@ extension TicketDesk {
         try store.record(
             TicketMessage(ticket: ticket.number, at: now, direction: .toAssociate, author: agent.userID, text: told), in: db)
         var state = try conversations.state(of: ticket.requester, in: db)
-        if state.ticket == ticket.number { state.ticket = nil }
-        state.mode = .rating(ticket.number, resolvedAt: now)
-        try conversations.save(state, of: ticket.requester, at: now, in: db)
+        // Only a conversation that was this ticket's waits for its rating: one the associate took back
+        // with 新问题 may be in the middle of something else (a list, another hand-over's questions).
+        if state.ticket == ticket.number {
+            state.ticket = nil
+            state.mode = .rating(ticket.number, resolvedAt: now)
+            try conversations.save(state, of: ticket.requester, at: now, in: db)
+        }
         let rating = ChoiceList(
             id: "sd-rate-\(ticket.number.rawValue)-\(Int(now.timeIntervalSince1970))", intro: texts.ratingIntro,
             items: TicketRating.allCases.map { .init(label: $0.label, action: .rate(ticket.number, $0)) },
@@ -164,8 +179,13 @@ extension TicketDesk {
         _ ticket: inout Ticket, to target: String, by agent: Person, tap: CardTap?, now: Date, in db: Database
     ) throws -> [TicketNotice] {
         let previousCards = ticket.offerCards
+        let previousHolder = ticket.assignee
         var notices: [TicketNotice] = []
-        if let team = routing.team(named: target) {
+        // A user id the file names, or the name an agent was shown under on an earlier ticket ("Amy").
+        let targetAgent =
+            try routing.agent(named: target)
+            ?? store.agent(named: target, in: db).flatMap { routing.isAgent($0) ? $0 : nil }
+        if targetAgent == nil, let team = routing.team(named: target) {
             ticket.team = team.id
             ticket.assignee = nil
             ticket.assigneeName = nil
@@ -174,10 +194,12 @@ extension TicketDesk {
             let offer = offer(ticket, team: team)
             ticket.offerCards.append(offer.cardID)
             notices.append(.agents(ticket.offeredTo, .offer(offer)))
-        } else if routing.isAgent(target) {
+        } else if let target = targetAgent {
+            guard target != ticket.assignee else { throw TicketDeskError.alreadyWith(ticket.number, holder: holder(ticket)) }
             ticket.assignee = target
-            ticket.assigneeName = target
+            ticket.assigneeName = try store.knownName(of: target, in: db) ?? target
             ticket.status = .assigned
+            ticket.claimedAt = ticket.claimedAt ?? now
             if let team = routing.teams(of: target).first, !routing.teams(of: target).contains(where: { $0.id == ticket.team }) {
                 ticket.team = team.id
             }
@@ -186,9 +208,23 @@ extension TicketDesk {
         } else {
             throw TicketDeskError.unknownTarget(target)
         }
+        // The agent who had it hears it left them (unless they passed it on themselves), and so does the store.
+        if let previousHolder, previousHolder != agent.userID, previousHolder != ticket.assignee {
+            notices.append(
+                .agents(
+                    [previousHolder],
+                    .text(texts.reassignedAway.filled(["ticket": "\(ticket.number)", "agent": agent.displayName]))))
+        }
+        let holderNow = ticket.assigneeName ?? team(of: ticket).name
+        let told = texts.reassignedForAssociate.filled(["ticket": "\(ticket.number)", "holder": holderNow])
+        try store.record(
+            TicketMessage(ticket: ticket.number, at: now, direction: .toAssociate, author: "bot", text: told), in: db)
+        notices.append(.associate(ticket.requester, .text(told)))
         try store.update(ticket, in: db)
         try store.record(
-            TicketEvent(ticket: ticket.number, at: now, actor: agent.userID, kind: .reassigned, detail: target), in: db)
+            TicketEvent(
+                ticket: ticket.number, at: now, actor: agent.userID, kind: .reassigned,
+                detail: ticket.assignee ?? ticket.team.rawValue), in: db)
         if !previousCards.isEmpty {
             notices.insert(.offersTaken(cards: previousCards, label: texts.reassignedLabel, tap: tap), at: 0)
         }

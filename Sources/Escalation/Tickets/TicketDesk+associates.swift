@@ -21,6 +21,14 @@ extension TicketDesk {
                 texts.progress.filled([
                     "ticket": "\(number)", "subject": ticket.subject, "status": ticket.status.label, "holder": holder(ticket),
                 ]))
+        case .addImage(let line, let mediaID):
+            var notices = try associate(.add(line), on: number, by: person, now: now, in: db)
+            guard ticket.status.isActive else { return notices }
+            // The picture itself right after the line that says who sent it.
+            let recipients = ticket.assignee.map { [$0] } ?? ticket.offeredTo
+            let at = notices.firstIndex { if case .agents = $0 { true } else { false } }.map { $0 + 1 } ?? notices.endIndex
+            notices.insert(.agents(recipients, .image(mediaID: mediaID)), at: at)
+            return notices
         case .add(let text):
             guard ticket.status.isActive else {
                 return say(texts.ticketEnded.filled(["ticket": "\(number)", "status": ticket.status.label]))
@@ -75,6 +83,13 @@ extension TicketDesk {
         guard ticket.status == .resolved, ticket.rating == nil else {
             return [.associate(person.userID, .text(texts.alreadyRated.filled(values)))]
         }
+        if rating == .unresolved, let active = try store.activeTicket(of: ticket.requester, in: db),
+            active.number != ticket.number
+        {
+            // One active ticket per conversation: an old rating card cannot reopen a ticket over a newer one.
+            let values = ["ticket": "\(ticket.number)", "active": "\(active.number)"]
+            return [.associate(person.userID, .text(texts.unresolvedWhileActive.filled(values)))]
+        }
         ticket.rating = rating
         ticket.ratedAt = now
         try store.record(
@@ -92,6 +107,9 @@ extension TicketDesk {
             notices.append(.associate(person.userID, .text(texts.ratingSorry)))
         case .unresolved:
             // Back to the same agent; the next issue adds the rules around reopening (72 hours, off duty).
+            // The rating is recorded on the timeline; the ticket can be rated again once resolved again.
+            ticket.rating = nil
+            ticket.ratedAt = nil
             ticket.status = ticket.assignee == nil ? .open : .assigned
             ticket.resolvedAt = nil
             try store.record(TicketEvent(ticket: ticket.number, at: now, actor: person.userID, kind: .reopened), in: db)

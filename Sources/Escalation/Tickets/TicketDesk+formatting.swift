@@ -7,12 +7,14 @@ extension TicketDesk {
         let leadIn = ReasonCode.allCases.lazy.compactMap { ticket.reasons.contains($0) ? texts.leadIn[$0] : nil }.first
         var values = ["team": team.name, "ticket": "\(ticket.number)"]
         var text: String
-        if team.hours.isOpen(at: now) || ticket.priority == .urgent {
+        // The team's calendar, holidays and make-up workdays included: the promise must be true.
+        let calendar = team.calendar
+        if calendar.isWorking(at: now) || ticket.priority == .urgent {
             values["due"] = routing.firstResponse(for: ticket.priority).phrase
             text = texts.opened.filled(values)
         } else {
             values["opening"] =
-                team.hours.nextOpening(atOrAfter: now).map { Self.when($0, from: now, in: team.hours.timeZone) } ?? "下个工作日"
+                calendar.workingStart(atOrAfter: now).map { Self.when($0, from: now, in: calendar.timeZone) } ?? "下个工作日"
             text = texts.openedOutsideHours.filled(values)
         }
         text = (leadIn ?? texts.defaultLeadIn) + text
@@ -20,7 +22,7 @@ extension TicketDesk {
         return text
     }
 
-    /// A moment as people say it in the team's time zone: 今天 14:00, 明天 09:00, 周一 09:00, 10月8日 09:00.
+    /// A moment as people say it in the team's time zone: 今天 14:00, 明天 09:00, 10月5日周一 09:00, 10月28日 09:00.
     static func when(_ date: Date, from now: Date, in timeZone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
@@ -32,8 +34,10 @@ extension TicketDesk {
         case 0: return "今天 " + time
         case 1: return "明天 " + time
         case 2..<7:
+            // With the date too: after a holiday week "周四" alone is easy to misread.
             let names = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"]
-            return names[calendar.component(.weekday, from: date) - 1] + " " + time
+            return "\(calendar.component(.month, from: date))月\(calendar.component(.day, from: date))日"
+                + names[calendar.component(.weekday, from: date) - 1] + " " + time
         default:
             return "\(calendar.component(.month, from: date))月\(calendar.component(.day, from: date))日 " + time
         }

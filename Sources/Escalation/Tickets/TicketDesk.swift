@@ -54,11 +54,10 @@ public struct TicketDesk: Sendable {
     /// (one open ticket per conversation). The conversation is the ticket's from now on.
     public func open(
         _ request: TicketRequest, for requester: Person, categories: [Category], now: Date, in db: Database
-    ) throws -> (Ticket, [TicketNotice]) {
+    ) throws -> TicketOpening {
         if let active = try store.activeTicket(of: requester.userID, in: db) {
-            try own(active.number, requester: requester.userID, in: db, now: now)
-            let notices = try associate(.add(request.question), on: active.number, by: requester, now: now, in: db)
-            return (active, notices)
+            return TicketOpening(
+                ticket: active, notices: try merge(request, into: active, from: requester, now: now, in: db), isNew: false)
         }
         let category = request.category.flatMap { id in categories.first { $0.id == id } }
         let team = routing.route(
@@ -71,7 +70,7 @@ public struct TicketDesk: Sendable {
             reasons: request.reasons, candidates: request.candidates, confidence: request.confidence,
             intake: request.intake, createdAt: now)
         ticket.categoryName = category?.name
-        ticket.responseDueAt = routing.firstResponse(for: request.priority).due(from: now, hours: team.hours)
+        ticket.responseDueAt = routing.firstResponse(for: request.priority).due(from: now, calendar: team.calendar)
         ticket = try store.insert(ticket, in: db)
         let offer = offer(ticket, team: team)
         ticket.offerCards = [offer.cardID]
@@ -95,20 +94,44 @@ public struct TicketDesk: Sendable {
         try store.record(
             TicketMessage(ticket: ticket.number, at: now, direction: .toAssociate, author: "bot", text: told), in: db)
         try own(ticket.number, requester: requester.userID, in: db, now: now)
-        return (
-            ticket,
-            [
-                .associate(requester.userID, .text(told)),
-                .agents(offeredTo, .offer(offer)),
-            ]
+        return TicketOpening(
+            ticket: ticket, notices: [.associate(requester.userID, .text(told)), .agents(offeredTo, .offer(offer))], isNew: true)
+    }
+
+    /// A hand-over while the associate's earlier ticket is still active (they went back to the bot with
+    /// 新问题): the question and its intake answers join that ticket, its holder hears it, and the
+    /// associate is told where it went, every time.
+    func merge(_ request: TicketRequest, into active: Ticket, from requester: Person, now: Date, in db: Database) throws
+        -> [TicketNotice]
+    {
+        try own(active.number, requester: requester.userID, in: db, now: now)
+        let answers = request.intake.compactMap { answer in
+            answer.answer.map { "\(answer.question.split(separator: "（").first.map(String.init) ?? answer.question)：\($0)" }
+        }
+        let text = ([request.question] + answers).joined(separator: "\n")
+        try store.record(
+            TicketMessage(ticket: active.number, at: now, direction: .fromAssociate, author: requester.userID, text: text), in: db
         )
+        try store.record(
+            TicketEvent(
+                ticket: active.number, at: now, actor: requester.userID, kind: .associateWrote, text: text,
+                detail: request.reasons.map(\.rawValue).joined(separator: ",")), in: db)
+        let relayed = texts.associateWrote.filled([
+            "ticket": "\(active.number)", "requester": requesterLabel(active), "text": text,
+        ])
+        let told = texts.mergedIntoActive.filled(["ticket": "\(active.number)", "holder": holder(active)])
+        try store.record(
+            TicketMessage(ticket: active.number, at: now, direction: .toAssociate, author: "bot", text: told), in: db)
+        return [
+            .agents(active.assignee.map { [$0] } ?? active.offeredTo, .text(relayed)), .associate(requester.userID, .text(told)),
+        ]
     }
 
     /// Who a new ticket is offered to: inside working hours the member chosen (fewest active tickets,
     /// preferring whoever handled the same store lately); else, or when no one can be chosen, the whole
     /// team and its lead.
     func offerees(in team: Team, store requesterStore: String?, now: Date, in db: Database) throws -> [String] {
-        guard team.hours.isOpen(at: now) else { return team.everyone }
+        guard team.calendar.isWorking(at: now) else { return team.everyone }
         let counts = try store.activeCounts(of: team.members, in: db)
         let recent = try store.storesHandled(since: now.addingTimeInterval(-Self.storeAffinity), in: db)
         let chosen = Assignment.chooseMember(

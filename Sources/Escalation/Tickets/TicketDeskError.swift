@@ -7,6 +7,8 @@ public enum TicketDeskError: Error, Sendable, Equatable {
     case taken(TicketNumber, by: String)
     /// Resolved or closed.
     case notActive(TicketNumber, TicketStatus)
+    /// A reassignment to whoever has it already.
+    case alreadyWith(TicketNumber, holder: String)
     /// A reassignment to no known agent or team.
     case unknownTarget(String)
 }

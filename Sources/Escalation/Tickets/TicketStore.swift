@@ -5,6 +5,8 @@ import GRDB
 public struct TicketFilter: Sendable, Equatable {
     public var statuses: [TicketStatus]
     public var team: TeamID?
+    /// Any of these teams (an agent's queue across the teams they are in); empty = any.
+    public var teams: [TeamID]
     public var region: String?
     public var category: String?
     public var assignee: String?
@@ -14,11 +16,12 @@ public struct TicketFilter: Sendable, Equatable {
     public var limit: Int
 
     public init(
-        statuses: [TicketStatus] = [], team: TeamID? = nil, region: String? = nil, category: String? = nil,
+        statuses: [TicketStatus] = [], team: TeamID? = nil, teams: [TeamID] = [], region: String? = nil, category: String? = nil,
         assignee: String? = nil, store: String? = nil, before: TicketNumber? = nil, limit: Int = 50
     ) {
         self.statuses = statuses
         self.team = team
+        self.teams = teams
         self.region = region
         self.category = category
         self.assignee = assignee
@@ -48,6 +51,10 @@ public protocol TicketStore: Sendable {
     func activeCounts(of agents: [String], in db: Database) throws -> [String: Int]
     /// The stores each agent claimed tickets of since `date`.
     func storesHandled(since date: Date, in db: Database) throws -> [String: Set<String>]
+    /// The name an agent was last shown under on a ticket (the directory's, taken when they claimed one).
+    func knownName(of agent: String, in db: Database) throws -> String?
+    /// The agent last shown under `name` on a ticket, if any.
+    func agent(named name: String, in db: Database) throws -> String?
 }
 
 /// `TicketStore` on the application's SQLite database.
@@ -108,6 +115,7 @@ public struct DatabaseTicketStore: TicketStore {
         var request = Ticket.all()
         if !filter.statuses.isEmpty { request = request.filter(filter.statuses.map(\.rawValue).contains(Column("status"))) }
         if let team = filter.team { request = request.filter(Column("team") == team.rawValue) }
+        if !filter.teams.isEmpty { request = request.filter(filter.teams.map(\.rawValue).contains(Column("team"))) }
         if let region = filter.region { request = request.filter(Column("region") == region) }
         if let category = filter.category { request = request.filter(Column("category") == category) }
         if let assignee = filter.assignee { request = request.filter(Column("assignee") == assignee) }
@@ -140,5 +148,19 @@ public struct DatabaseTicketStore: TicketStore {
         var stores: [String: Set<String>] = [:]
         for row in rows { stores[row["assignee"], default: []].insert(row["store"]) }
         return stores
+    }
+
+    public func knownName(of agent: String, in db: Database) throws -> String? {
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT assignee_name FROM ticket WHERE assignee = ? AND assignee_name IS NOT NULL AND assignee_name != assignee
+                ORDER BY number DESC LIMIT 1
+                """, arguments: [agent])
+    }
+
+    public func agent(named name: String, in db: Database) throws -> String? {
+        try String.fetchOne(
+            db, sql: "SELECT assignee FROM ticket WHERE assignee_name = ? ORDER BY number DESC LIMIT 1", arguments: [name])
     }
 }

@@ -14,6 +14,8 @@ public struct OutgoingMessage: Sendable, Equatable, Codable {
         case markdown(String)
         /// An interactive card (`button_interaction`).
         case templateCard(TemplateCard)
+        /// A picture by its media id (one a member sent the app, valid three days, or an uploaded one).
+        case image(mediaID: String)
     }
 
     public init(toUsers: [String], body: Body) {

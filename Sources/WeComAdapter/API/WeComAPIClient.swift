@@ -271,12 +271,14 @@ struct UpdateTemplateCardRequest: Encodable {
 
 struct MessageSendRequest: Encodable {
     struct Content: Encodable { var content: String }
+    struct Media: Encodable { var media_id: String }
     var touser: String
     var msgtype: String
     var agentid: Int
     var text: Content?
     var markdown: Content?
     var template_card: TemplateCard?
+    var image: Media?
     /// Absent (not 0) without a check, so a plain send's body is unchanged.
     var enable_duplicate_check: Int?
     var duplicate_check_interval: Int?
@@ -298,6 +300,9 @@ struct MessageSendRequest: Encodable {
         case .templateCard(let card):
             msgtype = "template_card"
             template_card = card
+        case .image(let mediaID):
+            msgtype = "image"
+            image = Media(media_id: mediaID)
         }
     }
 }

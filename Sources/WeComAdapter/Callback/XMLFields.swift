@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
-
 /// The text of the elements of a small XML document, by path below the root
 /// (`"Content"`, `"SelectedItems/SelectedItem/QuestionKey"`), CDATA and bare text alike.
 ///
@@ -21,20 +17,20 @@ struct XMLFields: Sendable {
         entries.filter { $0.path == path }.map(\.value)
     }
 
-    /// Parses `data`. Documents with a DTD are refused before parsing: WeCom never sends one, and
-    /// refusing them rules out entity expansion attacks; external entities are never resolved.
+    /// Parses `data` with `XMLReader`, strictly: WeCom's XML and nothing else.
+    ///
+    /// Documents with a DTD are refused first, with their own error: WeCom never sends one, and
+    /// refusing them rules out entity expansion and external entities. So are documents that are not
+    /// UTF-8, which is all WeCom sends.
     static func parse(_ data: Data) throws(WeComDecodingError) -> XMLFields {
+        let bytes = [UInt8](data)
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw .malformedXML("the document is not UTF-8")
+        }
         if declaresDocumentType(data) {
             throw .documentTypeNotAllowed
         }
-        let parser = XMLParser(data: data)
-        parser.shouldResolveExternalEntities = false
-        let collector = Collector()
-        parser.delegate = collector
-        guard parser.parse(), collector.sawRoot else {
-            throw .malformedXML(parser.parserError.map { "\($0.localizedDescription)" } ?? "not an XML document")
-        }
-        return collector.fields
+        return XMLFields(entries: try XMLReader.read(bytes))
     }
 
     /// Whether the prolog (what precedes the root element) holds a `<!DOCTYPE`, the only place
@@ -74,40 +70,5 @@ struct XMLFields: Sendable {
             }
         }
         return false
-    }
-
-    private final class Collector: NSObject, XMLParserDelegate {
-        var fields = XMLFields()
-        var sawRoot = false
-        private var path: [String] = []
-        private var text = ""
-
-        func parser(
-            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-            qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
-        ) {
-            sawRoot = true
-            path.append(elementName)
-            text = ""
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            text += string
-        }
-
-        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-            text += String(decoding: CDATABlock, as: UTF8.self)
-        }
-
-        func parser(
-            _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
-            qualifiedName qName: String?
-        ) {
-            if path.count >= 2 {
-                fields.entries.append((path.dropFirst().joined(separator: "/"), text))
-            }
-            path.removeLast()
-            text = ""
-        }
     }
 }

@@ -8,10 +8,14 @@ extension ConversationInput {
         switch message.content {
         case .text(let text):
             self = .text(text)
-        case .image: self = .nonText("图片")
+        // What an agent can open goes with it: the picture's URL, the place, the link. A voice message's
+        // media id is only good for a download through the API, which the agent cannot use.
+        case .image(let picURL, let mediaID):
+            self = .nonText("图片", detail: picURL.isEmpty ? nil : picURL, mediaID: mediaID.isEmpty ? nil : mediaID)
         case .voice: self = .nonText("语音")
-        case .location: self = .nonText("位置")
-        case .link: self = .nonText("链接")
+        case .location(_, _, _, let label): self = .nonText("位置", detail: label.isEmpty ? nil : label)
+        case .link(let title, _, let url, _):
+            self = .nonText("链接", detail: [title, url].filter { !$0.isEmpty }.joined(separator: " "))
         case .unsupported(let type, nil):
             // A message from a person that is not text (an unknown type too): ask for words.
             self = .nonText(["file": "文件", "video": "视频"][type] ?? "非文字消息")
@@ -30,7 +34,7 @@ extension ConversationInput {
     var mayGetAnAnswer: Bool {
         switch self {
         case .text, .chose: true
-        case .nonText, .opened: false
+        case .nonText, .opened, .tick: false
         }
     }
 }

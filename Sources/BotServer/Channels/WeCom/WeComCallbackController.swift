@@ -10,8 +10,8 @@ import WeComAdapter
 /// `GET /wecom/callback` (URL verification) and `POST /wecom/callback` (messages and events).
 ///
 /// The POST does only what must happen inside WeCom's 5-second window: check the size, verify the
-/// signature, decrypt, decode, store the message durably (once per dedupe key) and answer an empty
-/// 200. Everything else happens in the inbox processor. The one passive reply: a click on a button of
+/// signature, decrypt, decode, check the signed timestamp against the clock, store the message durably
+/// (once per dedupe key) and answer an empty 200. Everything else happens in the inbox processor. The one passive reply: a click on a button of
 /// the bot's own cards is answered with `update_button`, so the button greys out at once with its
 /// new label (the answer itself follows through the outbox).
 struct WeComCallbackController<Context: RequestContext> {
@@ -28,7 +28,7 @@ struct WeComCallbackController<Context: RequestContext> {
 
     /// Whether the WeCom channel can take callbacks.
     enum Channel: Sendable {
-        case on(WeComCrypto)
+        case on(CallbackDecoder)
         case off(reason: String)
     }
 
@@ -38,13 +38,14 @@ struct WeComCallbackController<Context: RequestContext> {
     }
 
     @Sendable func verifyURL(_ request: Request, context: Context) async throws -> Response {
-        let crypto = try configuredCrypto(context)
+        let decoder = try configuredDecoder(context)
         let signature = try required(request, "msg_signature", context)
         let timestamp = try required(request, "timestamp", context)
         let nonce = try required(request, "nonce", context)
         let echostr = try required(request, "echostr", context)
-        do throws(WeComCryptoError) {
-            let echo = try crypto.verifyURL(msgSignature: signature, timestamp: timestamp, nonce: nonce, echostr: echostr)
+        do throws(CallbackError) {
+            let echo = try decoder.verifyURL(
+                msgSignature: signature, timestamp: timestamp, nonce: nonce, echostr: echostr, now: clock.now())
             context.logger.info("WeCom URL verification answered")
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
@@ -55,7 +56,7 @@ struct WeComCallbackController<Context: RequestContext> {
     }
 
     @Sendable func receive(_ request: Request, context: Context) async throws -> Response {
-        let crypto = try configuredCrypto(context)
+        let decoder = try configuredDecoder(context)
         if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maxBodyBytes {
             throw tooLarge(context)
         }
@@ -69,30 +70,27 @@ struct WeComCallbackController<Context: RequestContext> {
             throw tooLarge(context)
         }
 
-        let message: CallbackMessage
-        do {
-            let envelope = try CallbackEnvelope(xml: Data(buffer: body))
-            let xml = try crypto.decryptMessage(
-                encrypted: envelope.encrypted, msgSignature: signature, timestamp: timestamp, nonce: nonce)
-            message = try CallbackMessage(xml: xml)
-            let inserted = try await inbox.accept(
-                dedupeKey: message.dedupeKey, userID: message.fromUser, xml: xml, receivedAt: clock.now())
-            let metadata: Logger.Metadata = ["key": "\(message.dedupeKey)", "user": "\(message.fromUser)"]
-            if inserted {
-                metrics.callbacksAccepted.increment()
-                context.logger.info("Accepted WeCom callback", metadata: metadata)
-                processor.submit(message.fromUser)
-            } else {
-                metrics.callbacksDuplicate.increment()
-                context.logger.info("Ignored a redelivered WeCom callback", metadata: metadata)
-            }
-        } catch let error as WeComCryptoError {
-            throw rejection(error, context)
-        } catch let error as WeComDecodingError {
+        let decoded: CallbackDecoder.Decoded
+        do throws(CallbackError) {
+            decoded = try decoder.decode(
+                body: Data(buffer: body), msgSignature: signature, timestamp: timestamp, nonce: nonce, now: clock.now())
+        } catch {
             throw rejection(error, context)
         }
+        let message = decoded.message
+        let inserted = try await inbox.accept(
+            dedupeKey: message.dedupeKey, userID: message.fromUser, xml: decoded.xml, receivedAt: clock.now())
+        let metadata: Logger.Metadata = ["key": "\(message.dedupeKey)", "user": "\(message.fromUser)"]
+        if inserted {
+            metrics.callbacksAccepted.increment()
+            context.logger.info("Accepted WeCom callback", metadata: metadata)
+            processor.submit(message.fromUser)
+        } else {
+            metrics.callbacksDuplicate.increment()
+            context.logger.info("Ignored a redelivered WeCom callback", metadata: metadata)
+        }
         if case .templateCardEvent(let event) = message.content, ChoiceAction(cardKey: event.eventKey) != nil {
-            return try updateButton(for: message, crypto: crypto, timestamp: timestamp, nonce: nonce)
+            return try updateButton(for: message, crypto: decoder.crypto, timestamp: timestamp, nonce: nonce)
         }
         return Response(status: .ok)
     }
@@ -112,10 +110,10 @@ struct WeComCallbackController<Context: RequestContext> {
 
     // MARK: - Rejections, each with a log line
 
-    private func configuredCrypto(_ context: Context) throws -> WeComCrypto {
+    private func configuredDecoder(_ context: Context) throws -> CallbackDecoder {
         switch channel {
-        case .on(let crypto):
-            return crypto
+        case .on(let decoder):
+            return decoder
         case .off(let reason):
             context.logger.warning("WeCom callback refused: channel off", metadata: ["reason": "\(reason)"])
             throw APIError(.serviceUnavailable, reason)
@@ -137,20 +135,19 @@ struct WeComCallbackController<Context: RequestContext> {
         return APIError(.contentTooLarge, "the callback body is larger than \(Self.maxBodyBytes) bytes")
     }
 
-    private func rejection(_ error: WeComCryptoError, _ context: Context) -> APIError {
+    private func rejection(_ error: CallbackError, _ context: Context) -> APIError {
         metrics.callbacksRejected.increment()
-        context.logger.warning("WeCom callback rejected", metadata: ["reason": "\(error)"])
         switch error {
-        case .signatureMismatch, .receiveIDMismatch:
+        case .timestampOutsideWindow:
+            // A replay, or this server's clock is off (then every callback is refused: say so loudly).
+            context.logger.warning("WeCom callback refused: timestamp outside the window", metadata: ["reason": "\(error)"])
+            return APIError(.forbidden, error.description)
+        case .crypto(.signatureMismatch), .crypto(.receiveIDMismatch):
+            context.logger.warning("WeCom callback rejected", metadata: ["reason": "\(error)"])
             return APIError(.unauthorized, error.description)
-        default:
+        case .crypto, .decoding, .invalidTimestamp:
+            context.logger.warning("WeCom callback rejected", metadata: ["reason": "\(error)"])
             return APIError(.badRequest, error.description)
         }
-    }
-
-    private func rejection(_ error: WeComDecodingError, _ context: Context) -> APIError {
-        metrics.callbacksRejected.increment()
-        context.logger.warning("WeCom callback rejected", metadata: ["reason": "\(error)"])
-        return APIError(.badRequest, error.description)
     }
 }

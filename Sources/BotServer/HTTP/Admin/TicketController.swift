@@ -8,11 +8,17 @@ import Logging
 /// `GET /api/v1/tickets`, `GET /api/v1/tickets/{number}` and the agent actions
 /// `POST /api/v1/tickets/{number}/claim|reply|note|resolve|reassign` (`{"agent", "text"}`), each a
 /// timeline event with its author. Admin token until the console brings accounts.
+///
+/// An action does what the same command typed in WeCom does: its messages go out at once (the outbox
+/// worker is woken when it commits), and a claim or first reply is timed like one in WeCom. An
+/// `Idempotency-Key` header makes a retried POST safe (`IdempotencyKey`).
 struct TicketController<Context: RequestContext> {
     let database: any DatabaseWriter
     let transaction: MessageTransaction
     let directory: DirectoryCache
     let clock: any WallClock
+    /// Where time to claim and to first reply are recorded; nil records nothing.
+    var metrics: ServerMetrics?
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("tickets", use: list)
@@ -65,7 +71,7 @@ struct TicketController<Context: RequestContext> {
         var text: String?
     }
 
-    func act(_ action: Action, _ request: Request, _ context: Context) async throws -> TicketDetail {
+    func act(_ action: Action, _ request: Request, _ context: Context) async throws -> EditedResponse<TicketDetail> {
         let number = try Self.number(context)
         let body: ActionRequest
         do {
@@ -80,6 +86,7 @@ struct TicketController<Context: RequestContext> {
         if action != .claim, text.isEmpty {
             throw APIError(.badRequest, "text is required for \(action.rawValue)")
         }
+        let key = try Self.idempotencyKey(request, action: action, number: number, agent: body.agent, text: text)
         let command: AgentCommand =
             switch action {
             case .claim: .claim(number)
@@ -90,8 +97,10 @@ struct TicketController<Context: RequestContext> {
             }
         let now = clock.now()
         let name = await directory.place(of: body.agent, now: now)?.name
+        let outcome: MessageTransaction.APIOutcome
         do {
-            _ = try await transaction.performForAPI(command, by: TicketDesk.Person(userID: body.agent, name: name), now: now)
+            outcome = try await transaction.performForAPI(
+                command, by: TicketDesk.Person(userID: body.agent, name: name), idempotencyKey: key, now: now)
         } catch let error as TicketDeskError {
             let message = transaction.desk.message(for: error)
             context.logger.notice(
@@ -100,12 +109,39 @@ struct TicketController<Context: RequestContext> {
             switch error {
             case .notFound: throw APIError(.notFound, message)
             case .unknownTarget: throw APIError(.badRequest, message)
-            case .notYours, .taken, .notActive: throw APIError(.conflict, message)
+            case .notYours, .taken, .notActive, .alreadyWith: throw APIError(.conflict, message)
             }
+        } catch let reused as IdempotencyKey.Reused {
+            throw APIError(
+                .unprocessableContent,
+                "Idempotency-Key \"\(reused.key)\" was used for another request; use a new key for a new request")
         }
-        context.logger.info(
-            "Ticket action", metadata: ["ticket": "\(number)", "action": "\(action.rawValue)", "agent": "\(body.agent)"])
-        return try await detail(number)
+        switch outcome {
+        case .performed(let ticket):
+            if let ticket, let metrics { metrics.ticketProgressed(ticket, at: now) }
+            context.logger.info(
+                "Ticket action", metadata: ["ticket": "\(number)", "action": "\(action.rawValue)", "agent": "\(body.agent)"])
+            return EditedResponse(response: try await detail(number))
+        case .replayed:
+            context.logger.info(
+                "Ticket action retried with the same Idempotency-Key: not done again",
+                metadata: ["ticket": "\(number)", "action": "\(action.rawValue)", "agent": "\(body.agent)"])
+            return EditedResponse(headers: [IdempotencyKey.replayedHeader: "true"], response: try await detail(number))
+        }
+    }
+
+    /// The request's `Idempotency-Key`, if it has one.
+    private static func idempotencyKey(
+        _ request: Request, action: Action, number: TicketNumber, agent: String, text: String
+    ) throws -> IdempotencyKey? {
+        guard let value = request.headers[IdempotencyKey.header] else { return nil }
+        do {
+            return try IdempotencyKey(key: value, action: action.rawValue, ticket: number, agent: agent, text: text)
+        } catch {
+            throw APIError(
+                .badRequest,
+                "Idempotency-Key must be 1 to \(IdempotencyKey.maxLength) visible ASCII characters, such as a UUID")
+        }
     }
 
     private func detail(_ number: TicketNumber) async throws -> TicketDetail {

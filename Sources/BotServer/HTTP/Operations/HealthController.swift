@@ -10,6 +10,9 @@ struct HealthController<Context: RequestContext> {
     let readiness: Readiness
     let metrics: ServerMetrics
     let knowledge: LiveKnowledge
+    /// The teams of escalation.yaml: `storedesk_tickets` reads 0 for each status of a team with no
+    /// tickets (teams that have had tickets are read from the database).
+    var teams: [String] = []
 
     func addRoutes(to router: Router<Context>) {
         router.get("healthz", use: health)
@@ -39,12 +42,13 @@ struct HealthController<Context: RequestContext> {
     @Sendable func exposition(_ request: Request, context: Context) async throws -> Response {
         // Tickets by status and team, as they are now (a count is cheaper than keeping a gauge in step).
         do {
-            let counts = try await database.writer.read { db in
-                try Row.fetchAll(db, sql: "SELECT status, team, COUNT(*) AS n FROM ticket GROUP BY status, team").map {
-                    (status: $0["status"] as String, team: $0["team"] as String, count: $0["n"] as Int)
-                }
+            let (counts, known) = try await database.writer.read { db in
+                let rows = try Row.fetchAll(db, sql: "SELECT status, team, COUNT(*) AS n FROM ticket GROUP BY status, team")
+                let counts = rows.map { (status: $0["status"] as String, team: $0["team"] as String, count: $0["n"] as Int) }
+                // Every team that ever had a ticket, so that one whose tickets all moved on reads 0.
+                return (counts, try String.fetchAll(db, sql: "SELECT DISTINCT team FROM ticket"))
             }
-            metrics.setTickets(counts)
+            metrics.setTickets(counts, teams: teams + known.filter { !teams.contains($0) })
         } catch {
             context.logger.warning("Metrics: cannot count tickets", metadata: ["error": "\(error)"])
         }

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@testable import Categories
+
+/// The held-out set (`Fixtures/intents-heldout.jsonl`, see its README): written separately from the training
+/// corpus, by someone who never saw it, and never trained or tuned on. Measured once the method and the
+/// thresholds had been chosen by cross-validation on the training corpus.
+@Suite("The intent classifier on the held-out set")
+struct IntentHeldOutTests {
+    static let heldOut = try! IntentCorpus(
+        contentsOf: Bundle.module.url(forResource: "intents-heldout", withExtension: "jsonl", subdirectory: "Fixtures")!)
+
+    /// What was measured (README's table), a little lower: a change that makes an intent worse is seen.
+    /// Measured: requested_human 0.971 / 0.800, complaint 0.942 / 0.765, urgent 0.971 / 0.805, regional
+    /// 0.899 / 0.976, smalltalk 1.000 / 0.920, off_topic 1.000 / 0.740 (precision / recall).
+    static let floors: [Intent: (precision: Double, recall: Double)] = [
+        .requestedHuman: (0.96, 0.79), .complaint: (0.93, 0.75), .urgent: (0.96, 0.79), .regional: (0.88, 0.96),
+        .smalltalk: (0.98, 0.90), .offTopic: (0.98, 0.72),
+    ]
+
+    @Test("Precision and recall per intent")
+    func perIntent() {
+        #expect(Self.heldOut.examples.count == 529)
+        let scores = IntentClassifierTests.classifier.evaluate(on: Self.heldOut)
+        for intent in Intent.allCases {
+            let score = scores[intent]!
+            print("held-out \(intent.rawValue): \(score)")
+            if let floor = Self.floors[intent] {
+                #expect(score.precision >= floor.precision, "\(intent)")
+                #expect(score.recall >= floor.recall, "\(intent)")
+            }
+        }
+    }
+
+    /// Measured after the classifier's figures above: the built-in phrases kept beside the classifier
+    /// (`SignalLexicon.assured`) were added then, for an existing server test's 转人工，收银机一直报错, and
+    /// moved requested_human to 0.958 / 0.812 and urgent to 0.971 / 0.817.
+    @Test("As served: the signal detector with the server's built-in lexicon beside the classifier")
+    func served() {
+        let detector = SignalDetector(
+            lexicon: .standard(withClassifier: true), intents: IntentClassifierTests.classifier)
+        var scores = Dictionary(uniqueKeysWithValues: Intent.allCases.map { ($0, IntentScore()) })
+        for example in Self.heldOut.examples {
+            let reading = detector.read(example.text)
+            for intent in Intent.allCases {
+                let said: Bool =
+                    switch intent {
+                    case .smalltalk: reading.isSmalltalk || reading.chat == .smalltalk
+                    case .offTopic: reading.chat == .offTopic
+                    default: reading.signals.contains(intent.signal!)
+                    }
+                scores[intent]!.add(actual: example.intents.contains(intent), predicted: said)
+            }
+        }
+        for intent in Intent.allCases {
+            print("held-out as served \(intent.rawValue): \(scores[intent]!)")
+            let floor = Self.floors[intent]!
+            #expect(scores[intent]!.precision >= floor.precision - 0.02, "\(intent)")
+            #expect(scores[intent]!.recall >= floor.recall, "\(intent)")
+        }
+    }
+
+    @Test("Handed over at all: any of the four hand-over intents, as the hand-over policy escalates on any")
+    func anyHandOver() {
+        let classifier = IntentClassifierTests.classifier
+        var score = IntentScore()
+        for example in Self.heldOut.examples {
+            score.add(
+                actual: example.intents.contains { $0.signal != nil },
+                predicted: classifier.intents(in: example.text).contains { $0.signal != nil })
+        }
+        print("held-out any hand-over intent: \(score)")
+        // Measured: 0.949 (241/254) / 0.931 (241/259).
+        #expect(score.precision >= 0.94)
+        #expect(score.recall >= 0.92)
+    }
+}
