@@ -44,6 +44,13 @@ struct AskTests {
             #expect(greeting.keys.contains("category"))
             #expect(greeting["category"] is NSNull)
 
+            // An order number alone is no emergency, whatever its digits look like to the intent classifier.
+            let number = jsonObject(
+                try await client.execute(
+                    uri: "/api/v1/ask", method: .post, headers: Self.auth, body: ByteBuffer(string: #"{"text": "SO20261203001"}"#)
+                ))
+            #expect((number["reasons"] as? [String])?.contains("urgent") == false)
+
             // Written in traditional, answered like simplified, and the reply comes back in traditional.
             let traditional = jsonObject(
                 try await client.execute(

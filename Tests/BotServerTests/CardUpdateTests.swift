@@ -81,12 +81,13 @@ struct CardUpdateTests {
                 inReplyTo: nil, at: Date(), in: db)
         }
         try await FakeWeComServer.with { wecom in
-            await wecom.state.delaySends(to: "zhangsan", by: .seconds(3))
-            try await running(worker(store, wecom, timeout: .seconds(10))) {
-                #expect(await eventually(timeout: .seconds(2)) { await wecom.state.cardUpdates.count == 1 })
+            // The text hangs 8 s; the update must not wait for it (a loaded CI machine gets 6 s for it).
+            await wecom.state.delaySends(to: "zhangsan", by: .seconds(8))
+            try await running(worker(store, wecom, timeout: .seconds(15))) {
+                #expect(await eventually(timeout: .seconds(6)) { await wecom.state.cardUpdates.count == 1 })
                 // The update went while zhangsan's text was still with WeCom.
                 #expect(await wecom.state.texts(to: "zhangsan").isEmpty)
-                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.texts(to: "zhangsan") == ["请稍等"] })
+                #expect(await eventually(timeout: .seconds(15)) { await wecom.state.texts(to: "zhangsan") == ["请稍等"] })
             }
         }
     }

@@ -80,8 +80,12 @@ struct ConversationTicketTests {
         #expect(texts(step(.text("不用了"), asked.state, after: 3600)) == [Self.replies.handOverCancelled])
     }
 
-    @Test("An emergency written in answer to an intake question opens the ticket at once, urgent")
+    @Test("An emergency written in answer to an intake question opens the ticket at once, urgent; an order number never does")
     func emergencyDuringIntake() throws {
+        let order = step(.text("SO20261203001"), step(.text("顾客的线上订单退款一直没到账，转人工")).state, after: 30)
+        let normal = try #require(ConversationReducerTests.ticketRequest(in: order))
+        #expect(normal.intake.first?.answer == "SO20261203001")
+        #expect(!normal.reasons.contains(.urgent))
         let asked = step(.text("顾客的线上订单退款一直没到账，转人工"))
         let emergency = step(.text("店里漏水了，紧急！"), asked.state, after: 30)
         let request = try #require(ConversationReducerTests.ticketRequest(in: emergency))

@@ -42,12 +42,23 @@ public struct SignalDetector: Sendable {
     /// The signals in `text`.
     public func signals(in text: String) -> Set<QuestionSignal> { read(text).signals }
 
+    /// Whether `text` is only a code: ASCII letters, digits, separators and spaces, with at least four digits.
+    static func isCode(_ text: String) -> Bool {
+        let scalars = text.unicodeScalars
+        return scalars.filter { ("0"..."9").contains($0) }.count >= 4
+            && scalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || " -_/#:.".unicodeScalars.contains($0))
+            }
+    }
+
     /// Everything the wording says: the signals, the lexicon's small talk, and the classifier's small
     /// talk or off-topic (one pass of the classifier).
     public func read(_ text: String) -> SignalReading {
         let normal = TextNormalizer.normalize(text)
         guard !normal.isEmpty || intents != nil else { return SignalReading() }
-        let said = intents?.intents(in: text) ?? []
+        // An order or waybill number alone (SO20261203001, YT 1234 5678) says nothing the classifier can
+        // read, and its shape (digits, length) must not make an emergency of it.
+        let said = Self.isCode(text) ? [] : intents?.intents(in: text) ?? []
         var reading = SignalReading(isSmalltalk: isSmalltalk(normal: normal))
         for signal in QuestionSignal.allCases {
             let exclusions = excluded[signal] ?? []

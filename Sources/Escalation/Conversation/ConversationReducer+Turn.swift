@@ -164,8 +164,13 @@ extension ConversationReducer {
             let normal = TextNormalizer.normalize(text)
             let reasons = reducer.policy.assess(text, with: knowledge).reasons
             // An emergency or a complaint written in answer to a question is not an order number: the
-            // ticket opens at once, urgent.
-            let pressing = reasons.filter { $0 == .urgent || $0 == .complaint }
+            // ticket opens at once, urgent. What the question's recognizer finds (an order number) is
+            // the answer, whatever else the text seems to say.
+            let asked = pending.asking < request.intake.count ? request.intake[pending.asking] : nil
+            let recognized = asked.flatMap { answer in
+                reducer.intake.questions(for: request.category).first { $0.key == answer.key }?.recognizer?.find(in: text)
+            }
+            let pressing = recognized != nil ? [] : reasons.filter { $0 == .urgent || $0 == .complaint }
             if !pressing.isEmpty {
                 request.priority = .urgent
                 request.reasons += pressing.filter { !request.reasons.contains($0) }
