@@ -60,12 +60,7 @@ extension EscalationFile {
         -> (calendar: HolidayCalendar, warnings: [String])
     {
         let reader = Reader(fileName: fileName)
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw Self.syntaxError(error, fileName: fileName)
-        }
+        let root = try Self.compose(text, fileName: fileName)
         guard let root, !reader.isNull(root) else {
             throw reader.error("the file is empty: write years, with each year's holidays (see the shipped file)", at: nil)
         }

@@ -38,12 +38,7 @@ enum EscalationFile {
         holidayFiles: @escaping (String) throws(ConfigurationError) -> String?
     ) throws(ConfigurationError) -> (EscalationSettings, warnings: [String]) {
         let reader = Reader(fileName: fileName)
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw Self.syntaxError(error, fileName: fileName)
-        }
+        let root = try Self.compose(text, fileName: fileName)
         var holidays = HolidayFiles(read: holidayFiles)
         guard let root, !reader.isNull(root) else {
             let settings = try Self.standard(holidays: &holidays, reader)
@@ -126,6 +121,15 @@ enum EscalationFile {
     }
 
     /// A YAML syntax error, with its line.
+    /// The YAML document in `text`, or the syntax error with its line.
+    static func compose(_ text: String, fileName: String) throws(ConfigurationError) -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch {
+            throw syntaxError(error, fileName: fileName)
+        }
+    }
+
     static func syntaxError(_ error: any Error, fileName: String) -> ConfigurationError {
         switch error as? YamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
