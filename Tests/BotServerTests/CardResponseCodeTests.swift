@@ -16,7 +16,7 @@ struct CardResponseCodeTests {
     @Test("Each member's latest click is kept; the latest code goes first; a spent code is never taken again")
     func bookkeeping() async throws {
         let database = try AppDatabase(writer: DatabaseQueue())
-        let t0 = TicketBench.night
+        let t0 = TicketBench.morning
         try await database.writer.write { db in
             try CardUpdateCodes.record("send", card: "T", member: nil, at: t0, in: db)
             try CardUpdateCodes.record("bob-1", card: "T", member: "hq_bob", at: t0.addingTimeInterval(60), in: db)
@@ -44,7 +44,7 @@ struct CardResponseCodeTests {
     @Test("A claim handled 25 hours after the tap: no expired code is used; the others are told by text who took it")
     func expiredTap() async throws {
         let bench = try TicketBench()
-        let t0 = TicketBench.night
+        let t0 = TicketBench.morning
         try await bench.openTicket(at: t0)
         try await bench.sendAll(at: t0)
         let taskID = try await bench.offerTaskID()
@@ -68,7 +68,7 @@ struct CardResponseCodeTests {
     @Test("A fresh tap's code updates every card; the next change takes the card's other unspent code, then none")
     func freshTapThenSendCode() async throws {
         let bench = try TicketBench()
-        let t0 = TicketBench.night
+        let t0 = TicketBench.morning
         try await bench.openTicket(at: t0)
         try await bench.sendAll(at: t0)
         let taskID = try await bench.offerTaskID()
@@ -100,7 +100,7 @@ struct CardResponseCodeTests {
     @Test("A card split for a member who waited is updated too, with its own code")
     func splitCardUpdated() async throws {
         let bench = try TicketBench()
-        let t0 = TicketBench.night
+        let t0 = TicketBench.morning
         // 蔡 leads every team and has had 28 messages this minute.
         try await bench.database.writer.write { db in
             for index in 1...28 {
@@ -133,7 +133,7 @@ struct CardResponseCodeTests {
     )
     func neverReused() async throws {
         let fixture = TestWeCom.fixture
-        let clock = ManualWallClock(TicketBench.night)
+        let clock = ManualWallClock(TicketBench.morning)
         try await withLiveServer(prepare: { wecom, _ in await TicketFlowTests.addPeople(wecom) }, clock: clock) {
             client, wecom, dataURL in
             try await client.post(try fixture.text(from: "wangwu", "我们广州这边门店周末的促销活动怎么安排？", msgID: 90001))

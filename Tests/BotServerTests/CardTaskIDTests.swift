@@ -34,7 +34,7 @@ struct CardTaskIDTests {
                 let data = try TemporaryDirectory()
                 let configuration = try TestConfiguration.make(data: data.url, apiBase: wecom.baseURL)
                 let app = try await buildApplication(
-                    configuration, engines: TestConfiguration.engines, clock: ManualWallClock(TicketFlowTests.night))
+                    configuration, engines: TestConfiguration.engines, clock: ManualWallClock(TicketFlowTests.morning))
                 try await app.test(.live) { client in
                     try await client.post(
                         try fixture.text(from: "wangwu", "我们广州这边门店周末的促销活动怎么安排？", msgID: UInt64(91000 + install)))

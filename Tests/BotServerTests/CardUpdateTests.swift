@@ -29,7 +29,7 @@ struct CardUpdateTests {
         try await FakeWeComServer.with { wecom in
             try await running(worker(store, wecom, signal: signal)) {
                 try #require(
-                    try await eventually(timeout: .seconds(10)) {
+                    try await eventually(timeout: .seconds(30)) {
                         try await database.writer.read { db in
                             try String.fetchOne(db, sql: "SELECT code FROM card_response_code WHERE task_id = 'tkt-4711'")
                         } != nil
@@ -46,7 +46,7 @@ struct CardUpdateTests {
                         at: Date(), in: db)
                 }
                 await signal.notify()
-                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.cardUpdates.count == 1 })
+                #expect(await eventually(timeout: .seconds(30)) { await wecom.state.cardUpdates.count == 1 })
                 let done = try await settled(database.writer)
                 #expect(done)
             }
@@ -109,7 +109,7 @@ struct CardUpdateTests {
         let store = DatabaseOutboxStore(writer: database.writer)
         try await FakeWeComServer.with { wecom in
             try await running(worker(store, wecom)) {
-                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.texts(to: "lisi") == ["旧的回复"] })
+                #expect(await eventually(timeout: .seconds(30)) { await wecom.state.texts(to: "lisi") == ["旧的回复"] })
                 let done = try await settled(database.writer)
                 #expect(done)
             }
@@ -150,7 +150,7 @@ struct CardUpdateTests {
         try await FakeWeComServer.with { wecom in
             try await running(worker(store, wecom)) {
                 #expect(
-                    try await eventually(timeout: .seconds(10)) {
+                    try await eventually(timeout: .seconds(30)) {
                         try await database.writer.read { db in
                             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE status IN ('sent', 'failed')")
                         } == 3
@@ -182,7 +182,7 @@ struct CardUpdateTests {
         try await FakeWeComServer.with { wecom in
             await wecom.state.inject(.errcode(-1), on: path, count: 2)
             try await running(worker(store, wecom)) {
-                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.cardUpdates.count == 1 })
+                #expect(await eventually(timeout: .seconds(30)) { await wecom.state.cardUpdates.count == 1 })
                 let done = try await settled(database.writer)
                 #expect(done)
             }
@@ -201,7 +201,7 @@ struct CardUpdateTests {
             await wecom.state.inject(.errcode(-1), on: path, count: 100)
             let dayLater = Date().addingTimeInterval(25 * 3600)
             try await running(worker(staleStore, wecom, now: { dayLater })) {
-                let failed = try await eventually(timeout: .seconds(10)) {
+                let failed = try await eventually(timeout: .seconds(30)) {
                     try await stale.writer.read { db in try String.fetchOne(db, sql: "SELECT status FROM outbox") } == "failed"
                 }
                 #expect(failed)
@@ -239,7 +239,7 @@ private func worker(
 /// Waits until every row of the outbox in `writer` is sent or failed (the worker records an outcome
 /// after WeCom answers, so the fake seeing a request is not enough).
 private func settled(_ writer: any DatabaseWriter) async throws -> Bool {
-    try await eventually(timeout: .seconds(10)) {
+    try await eventually(timeout: .seconds(30)) {
         try await writer.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE status NOT IN ('sent', 'failed')")
         } == 0

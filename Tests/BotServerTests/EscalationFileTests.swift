@@ -89,6 +89,13 @@ struct EscalationFileTests {
             #expect(team.holidays?.name == "holidays.yaml")
             #expect(team.holidays?.isPublished(year: 2026) == true)
         }
+        // 华南区 has a cap and Amy on call; the timers are shown with their defaults.
+        #expect(south.cap == 20)
+        #expect(south.onCall == ["hq_amy"])
+        #expect(routing.team("east-north")?.cap == nil)
+        #expect(routing.team("east-north")?.onCall == [])
+        #expect(settings.managers == ["华南区": "hq_cai", "*": "hq_cai"])
+        #expect(settings.timers == TicketTimers())
     }
 
     @Test("An absent file means the standard settings, on holidays.yaml's calendar when there is one")
@@ -297,6 +304,155 @@ struct EscalationFileTests {
         #expect(place?.region == "华北区")
         #expect(place?.store == nil)
         #expect(await cache.place(of: "wangwu", now: Date()) == nil)
+    }
+}
+
+/// Caps, on-call members, the regions' managers and the ticket timers (`duty`, `waiting`, `reopenWithin`).
+extension EscalationFileTests {
+    @Test("Caps, on-call members, managers, duty, waiting and reopenWithin are read")
+    func dutyAndTimers() throws {
+        let (settings, warnings) = try parse(
+            """
+            timeZone: Asia/Urumqi
+            defaultTeam: south
+            teams:
+              - id: south
+                name: 华南区营运支持
+                lead: hq_cai
+                members: [hq_amy, hq_bob]
+                cap: 3
+                onCall: [hq_bob, hq_cai]
+              - id: night
+                name: 夜班
+                lead: hq_dan
+                onCall: hq_dan
+            managers:
+              华南区: hq_cai
+              "*": hq_zoe
+            duty:
+              returnAfter: 1h
+            waiting:
+              storeHours:
+                timeZone: Asia/Shanghai
+                mon-fri: "09:00-21:00"
+                sat-sun: "10:00-22:00"
+              remindAfter: 90m
+              closeAfter: 30h
+            reopenWithin: 3d
+            """)
+        #expect(warnings.isEmpty)
+        let south = try #require(settings.routing.team("south"))
+        #expect(south.cap == 3)
+        #expect(south.onCall == ["hq_bob", "hq_cai"])
+        let night = try #require(settings.routing.team("night"))
+        #expect(night.cap == nil)
+        #expect(night.onCall == ["hq_dan"])
+        #expect(settings.managers == ["华南区": "hq_cai", "*": "hq_zoe"])
+        let timers = settings.timers
+        #expect(timers.unresponsiveAfter == .hours(1, working: false))
+        #expect(
+            timers.storeHours
+                == WorkingHours(
+                    timeZone: TimeZone(identifier: "Asia/Shanghai")!,
+                    weekly: [
+                        .mon: [DailyPeriod(parsing: "09:00-21:00")!], .tue: [DailyPeriod(parsing: "09:00-21:00")!],
+                        .wed: [DailyPeriod(parsing: "09:00-21:00")!], .thu: [DailyPeriod(parsing: "09:00-21:00")!],
+                        .fri: [DailyPeriod(parsing: "09:00-21:00")!], .sat: [DailyPeriod(parsing: "10:00-22:00")!],
+                        .sun: [DailyPeriod(parsing: "10:00-22:00")!],
+                    ]))
+        #expect(timers.waitReminderAfter == 90 * 60)
+        #expect(timers.waitCloseAfter == 30 * 3600)
+        #expect(timers.reopenWindow == 3 * 24 * 3600)
+        #expect(timers.managerFraction == TicketTimers().managerFraction)
+    }
+
+    @Test("Without the new keys: no cap, no one on call, no managers, the standard timers")
+    func dutyDefaults() throws {
+        let (settings, _) = try parse(Self.file())
+        let team = try #require(settings.routing.team("hq-service"))
+        #expect(team.cap == nil)
+        #expect(team.onCall == [])
+        #expect(settings.managers.isEmpty)
+        #expect(settings.timers == TicketTimers())
+        #expect(settings.timers.unresponsiveAfter == .minutes(30, working: true))
+        #expect(settings.timers.waitReminderAfter == 4 * 3600)
+        #expect(settings.timers.waitCloseAfter == 26 * 3600)
+        #expect(settings.timers.reopenWindow == 72 * 3600)
+        // Keys left out of a section keep their defaults; the stores' hours follow the file's time zone.
+        let (partial, _) = try parse(
+            "timeZone: Asia/Urumqi\n" + Self.file("duty: {}\nwaiting:\n  closeAfter: 48h\nreopenWithin: 24h\n"))
+        var expected = TicketTimers(waitCloseAfter: 48 * 3600, reopenWindow: 24 * 3600)
+        expected.storeHours.timeZone = TimeZone(identifier: "Asia/Urumqi")!
+        #expect(partial.timers == expected)
+        // The duration syntax of the targets: working time, decimals, days of 8 working hours.
+        let (working, _) = try parse(Self.file("duty:\n  returnAfter: 0.5d working\n"))
+        #expect(working.timers.unresponsiveAfter == .hours(4))
+    }
+
+    @Test(
+        "Mistakes in caps, on-call members, managers and timers stop the start with their line",
+        arguments: [
+            // Someone on call who is not in the team.
+            (
+                EscalationFileTests.file(
+                    "  - id: south\n    name: 华南\n    lead: hq_cai\n    members: [hq_amy]\n    onCall:\n      - hq_amy\n"
+                        + "      - hq_bob\n"), 12,
+                "team \"south\"'s onCall names \"hq_bob\", who is neither a member nor the lead of the team "
+                    + "(members: hq_amy; lead: hq_cai)"
+            ),
+            // The same person on call twice.
+            (
+                EscalationFileTests.file("  - id: south\n    name: 华南\n    lead: hq_cai\n    onCall: [hq_cai, hq_cai]\n"),
+                9, "names \"hq_cai\" twice"
+            ),
+            // A cap of nothing.
+            (
+                EscalationFileTests.file("  - id: south\n    name: 华南\n    lead: hq_cai\n    cap: 0\n"), 9,
+                "team \"south\"'s cap: \"0\" is not a whole number from 1"
+            ),
+            // A cap that is not a whole number.
+            (EscalationFileTests.file("  - id: south\n    name: 华南\n    lead: hq_cai\n    cap: 2.5\n"), 9, "\"2.5\""),
+            // Working time for a wait on the store.
+            (
+                EscalationFileTests.file("waiting:\n  remindAfter: 4h working\n"), 7,
+                "waiting.remindAfter: \"4h working\": \"working\" does not apply here; this counts the stores' open hours"
+            ),
+            // A misspelt key under waiting.
+            (
+                EscalationFileTests.file("waiting:\n  remindAftr: 4h\n"), 7,
+                "unknown key \"remindAftr\" in waiting (expected storeHours, remindAfter, closeAfter)"
+            ),
+            // Days of store hours.
+            (EscalationFileTests.file("waiting:\n  closeAfter: 2d\n"), 7, "waiting.closeAfter: \"2d\": days are not allowed"),
+            // A reminder after the close.
+            (
+                EscalationFileTests.file("waiting:\n  remindAfter: 30h\n"), 7,
+                "waiting.remindAfter (30h) must be shorter than closeAfter (26h)"
+            ),
+            // Stores that never open.
+            (
+                EscalationFileTests.file("waiting:\n  storeHours:\n    daily: closed\n"), 8,
+                "waiting.storeHours have no open period"
+            ),
+            (
+                EscalationFileTests.file("waiting:\n  storeHours:\n    holidays: none\n"), 8,
+                "unknown day \"holidays\" in waiting.storeHours"
+            ),
+            // Not a duration.
+            (EscalationFileTests.file("duty:\n  returnAfter: soon\n"), 7, "duty.returnAfter: \"soon\" is not a duration"),
+            (EscalationFileTests.file("duty:\n  returnAftr: 1h\n"), 7, "unknown key \"returnAftr\" in duty"),
+            // Reopening counts clock time.
+            (EscalationFileTests.file("reopenWithin: 72h working\n"), 6, "reopenWithin: \"72h working\": \"working\""),
+            (EscalationFileTests.file("reopenWithin: 72\n"), 6, "reopenWithin: \"72\" is not a duration"),
+            // A region with two managers, and a manager who is not a user id.
+            (EscalationFileTests.file("managers:\n  华南区: [hq_cai, hq_bob]\n"), 7, "managers.华南区 must be a text"),
+            (EscalationFileTests.file("managers:\n  华南区: hq cai\n"), 7, "\"hq cai\" is not a WeCom user id"),
+            (EscalationFileTests.file("managers:\n  - hq_cai\n"), 7, "managers must be a mapping"),
+        ])
+    func dutyMistakes(text: String, line: Int, fragment: String) {
+        let message = error(text)
+        #expect(message?.hasPrefix("escalation.yaml line \(line): ") == true, "\(message ?? "no error")")
+        #expect(message?.contains(fragment) == true, "\(message ?? "no error")")
     }
 }
 

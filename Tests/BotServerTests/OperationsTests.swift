@@ -36,7 +36,7 @@ struct OperationsTests {
 
     @Test("storedesk_tickets: every status of every team, and a count that drops to zero reads 0")
     func ticketGauge() async throws {
-        let clock = ManualWallClock(TicketFlowTests.night)
+        let clock = ManualWallClock(TicketFlowTests.morning)
         try await withLiveServer(prepare: { wecom, _ in await TicketFlowTests.addPeople(wecom) }, clock: clock) {
             client, _, dataURL in
             try await client.post(try TestWeCom.fixture.text(from: "zhangsan", "转人工", msgID: 93001))

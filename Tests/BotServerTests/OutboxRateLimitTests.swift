@@ -41,7 +41,7 @@ struct OutboxRateLimitTests {
             try await running(worker(store, wecom, signal: signal, clock: clock)) {
                 #expect(await eventually(timeout: .seconds(15)) { await wecom.state.messageCount(to: "zhangsan") == 28 })
                 // The 29th waits for the minute to pass, merged with what waits behind it.
-                let held = try await eventually(timeout: .seconds(5)) {
+                let held = try await eventually(timeout: .seconds(20)) {
                     try await database.writer.read { db in
                         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE status = 'merged'") == 9
                     }
@@ -56,12 +56,12 @@ struct OutboxRateLimitTests {
                     )
                 }
                 await signal.notify()
-                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.texts(to: "lisi").count == 3 })
+                #expect(await eventually(timeout: .seconds(30)) { await wecom.state.texts(to: "lisi").count == 3 })
                 #expect(await wecom.state.messageCount(to: "zhangsan") == 28)
 
                 clock.advance(by: 60)
                 await signal.notify()
-                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.messageCount(to: "zhangsan") == 31 })
+                #expect(await eventually(timeout: .seconds(30)) { await wecom.state.messageCount(to: "zhangsan") == 31 })
                 #expect(try await settled(database.writer))
             }
             let sent = await wecom.state.sent.filter { $0.touser == "zhangsan" }
@@ -121,21 +121,21 @@ struct OutboxRateLimitTests {
                 #expect(await eventually(timeout: .seconds(15)) { await wecom.state.deliveryTimes(to: "lisi").count == 28 })
                 // Two of lisi's 30 wait (her own, or her share of a message to both): lisi has had 28 this
                 // minute. zhangsan waits for no one: all 20 reach him at once.
-                let waiting = try await eventually(timeout: .seconds(5)) {
+                let waiting = try await eventually(timeout: .seconds(20)) {
                     try await database.writer.read { db in
                         try Date.fetchAll(db, sql: "SELECT next_attempt_at FROM outbox WHERE status = 'pending'")
                             .contains(clock.now().addingTimeInterval(60))
                     }
                 }
                 #expect(waiting)
-                #expect(await eventually(timeout: .seconds(5)) { await wecom.state.deliveryTimes(to: "zhangsan").count == 20 })
+                #expect(await eventually(timeout: .seconds(20)) { await wecom.state.deliveryTimes(to: "zhangsan").count == 20 })
                 try await database.writer.write { db in
                     try store.enqueue(
                         [.cardUpdate(CardUpdate(responseCode: "rc-click", userIDs: ["lisi"], replaceName: "已认领"))],
                         inReplyTo: nil, at: clock.now(), in: db)
                 }
                 await signal.notify()
-                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.cardUpdates.count == 1 })
+                #expect(await eventually(timeout: .seconds(30)) { await wecom.state.cardUpdates.count == 1 })
                 try await Task.sleep(for: .milliseconds(200))
                 #expect(await wecom.state.deliveryTimes(to: "lisi").count == 28)
                 clock.advance(by: 60)
@@ -179,9 +179,9 @@ struct OutboxRateLimitTests {
         try await FakeWeComServer.with { wecom in
             await wecom.state.useClock { clock.now() }
             try await running(worker(store, wecom, signal: signal, clock: clock, budget: budget)) {
-                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.messageCount(to: "zhangsan") == 5 })
+                #expect(await eventually(timeout: .seconds(30)) { await wecom.state.messageCount(to: "zhangsan") == 5 })
                 #expect(
-                    try await eventually(timeout: .seconds(5)) { try await store.nextDue() == start.addingTimeInterval(3600) })
+                    try await eventually(timeout: .seconds(20)) { try await store.nextDue() == start.addingTimeInterval(3600) })
                 clock.advance(by: 60)
                 await signal.notify()
                 try await Task.sleep(for: .milliseconds(300))
@@ -422,7 +422,7 @@ struct OutboxRateLimitTests {
             await wecom.state.useClock { clock.now() }
             await wecom.state.enforceMemberLimit()
             try await running(worker(store, wecom, signal: signal, clock: clock)) {
-                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.messageCount(to: "lisi") == 28 })
+                #expect(await eventually(timeout: .seconds(30)) { await wecom.state.messageCount(to: "lisi") == 28 })
                 let offer = OutgoingMessage(toUsers: team, body: Self.card(to: "zhangsan", task: "tkt-1002").body)
                 try await database.writer.write { db in
                     try store.enqueue(
@@ -431,7 +431,7 @@ struct OutboxRateLimitTests {
                 }
                 await signal.notify()
                 // The two members get the card and the case now, while lisi's minute is spent.
-                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.messageCount(to: "zhangsan|wangwu") == 2 })
+                #expect(await eventually(timeout: .seconds(30)) { await wecom.state.messageCount(to: "zhangsan|wangwu") == 2 })
                 #expect(await wecom.state.messageCount(to: "lisi") == 28)
                 clock.advance(by: 60)
                 await signal.notify()
@@ -489,7 +489,7 @@ private func worker(
     let client = WeComAPIClient(
         configuration: WeComAPIConfiguration(
             baseURL: wecom.baseURL, corpID: TestWeCom.corpID, agentID: TestWeCom.agentID, secret: "fake-secret",
-            retryPolicy: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(2)),
+            retryPolicy: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(10)),
         logger: testLogger)
     return OutboxWorker(
         store: store, sender: client, settings: settings, signal: signal, metrics: ServerMetrics(), logger: testLogger,
@@ -498,7 +498,7 @@ private func worker(
 
 /// Waits until every row of the outbox in `writer` is done: sent, failed or merged into a digest.
 private func settled(_ writer: any DatabaseWriter) async throws -> Bool {
-    try await eventually(timeout: .seconds(10)) {
+    try await eventually(timeout: .seconds(30)) {
         try await writer.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE status NOT IN ('sent', 'failed', 'merged')")
         } == 0

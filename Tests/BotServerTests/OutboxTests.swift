@@ -51,13 +51,13 @@ struct OutboxTests {
         ) { client, wecom, _ in
             try await client.post(try fixture.text(from: "zhangsan", "调拨单在哪查", msgID: 21_001))
             // zhangsan's answer is now with WeCom, which takes 5 s to answer it.
-            try #require(await eventually(timeout: .seconds(10)) { await wecom.state.sendAttempts == 1 })
+            try #require(await eventually(timeout: .seconds(30)) { await wecom.state.sendAttempts == 1 })
             try await client.post(try fixture.text(from: "lisi", "调拨单在哪查", msgID: 21_002))
-            #expect(await eventually(timeout: .seconds(5)) { await wecom.state.texts(to: "lisi").count == 1 })
+            #expect(await eventually(timeout: .seconds(20)) { await wecom.state.texts(to: "lisi").count == 1 })
             // lisi's answer went out while zhangsan's send was still hanging.
             #expect(await wecom.state.texts(to: "zhangsan").isEmpty)
             #expect(await wecom.state.sendsInFlight == 1)
-            #expect(await eventually(timeout: .seconds(10)) { await wecom.state.texts(to: "zhangsan").count == 1 })
+            #expect(await eventually(timeout: .seconds(30)) { await wecom.state.texts(to: "zhangsan").count == 1 })
         }
     }
 
@@ -155,7 +155,7 @@ struct OutboxTests {
                 }
                 await signal.notify()
                 let start = ContinuousClock.now
-                #expect(await eventually(timeout: .seconds(10)) { await wecom.state.texts(to: "lisi") == ["您好"] })
+                #expect(await eventually(timeout: .seconds(30)) { await wecom.state.texts(to: "lisi") == ["您好"] })
                 // Without the notification it would wait for its 5 s cap.
                 #expect(ContinuousClock.now - start < .seconds(3))
             }

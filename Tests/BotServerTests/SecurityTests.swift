@@ -136,7 +136,7 @@ struct SecurityTests {
                 let wrong = try await client.execute(
                     uri: "/api/v1/knowledge", method: .get, headers: [.authorization: "Bearer " + secrets.adminToken + "0"])
                 #expect(wrong.status == .unauthorized)
-                let sent = await eventually(timeout: .seconds(10)) { await !wecom.state.sent.isEmpty }
+                let sent = await eventually(timeout: .seconds(30)) { await !wecom.state.sent.isEmpty }
                 #expect(sent, "the answer went out through message/send (with an access token)")
             }
             let log = capture.text

@@ -8,15 +8,17 @@ import WeComAdapter
 @testable import BotServer
 
 /// Tickets below the WeCom callback: the desk and the message transaction on an in-memory database,
-/// a 华南区 team (Amy and Bob, led by 蔡) and an associate of 广州天河店, at night, so that a new ticket
-/// is offered to all three.
+/// a 华南区 team (Amy and Bob, led by 蔡) that offers a new ticket to everyone on duty, and an associate
+/// of 广州天河店, in working hours, so that a new ticket is offered to all three.
 struct TicketBench {
-    /// 2026-12-02 18:40 UTC: Thursday 02:40 in Shanghai, outside working hours.
-    static let night = Date(timeIntervalSince1970: 1_796_236_800)
+    /// 2026-12-02 02:00 UTC: Wednesday 10:00 in Shanghai, in the team's working hours.
+    static let morning = Date(timeIntervalSince1970: 1_796_176_800)
     static let team = ["hq_amy", "hq_bob", "hq_cai"]
     static let routing = RoutingTable(
         teams: [
-            Team(id: "south-ops", name: "华南区营运支持", members: ["hq_amy", "hq_bob"], lead: "hq_cai", hours: .officeHours())
+            Team(
+                id: "south-ops", name: "华南区营运支持", members: ["hq_amy", "hq_bob"], lead: "hq_cai", hours: .officeHours(),
+                offersToEveryone: true)
         ],
         rules: [RoutingRule(region: "华南区", team: "south-ops")], defaultTeam: "south-ops")
     static let wangwu = TicketDesk.Person(userID: "wangwu", name: "王五", store: "广州天河店", region: "华南区")
@@ -35,7 +37,7 @@ struct TicketBench {
 
     /// Opens a ticket for 王五 at `now` (#1001 first) and queues what it makes people hear.
     @discardableResult
-    func openTicket(at now: Date = night) async throws -> Ticket {
+    func openTicket(at now: Date = morning) async throws -> Ticket {
         try await database.writer.write { [transaction] db in
             let request = TicketRequest(
                 question: "我们广州这边周末促销怎么安排？", reasons: [.regional], category: "operations", priority: .normal,

@@ -9,12 +9,15 @@ import Testing
 @testable import BotServer
 
 /// Tickets end to end, through the WeCom callback and the fake WeCom API, with the shipped
-/// `Config/escalation.yaml` and a clock at Wednesday 02:40 in Shanghai (outside working hours, so every
-/// member of the team and its lead are offered the ticket).
+/// `Config/escalation.yaml` and a clock at Wednesday 10:00 in Shanghai, in working hours: south-ops
+/// (`offer: team`) offers a 华南区 ticket to both members and its lead, east-north offers a 华东区 one to
+/// one member.
 @Suite("Tickets through WeCom")
 struct TicketFlowTests {
     let fixture = TestWeCom.fixture
-    /// 2026-12-02 18:40 UTC: Thursday 02:40 in Shanghai.
+    /// 2026-12-02 02:00 UTC: Wednesday 10:00 in Shanghai, in every team's working hours.
+    static let morning = Date(timeIntervalSince1970: 1_796_176_800)
+    /// 2026-12-02 18:40 UTC: Thursday 02:40 in Shanghai, outside every team's working hours.
     static let night = Date(timeIntervalSince1970: 1_796_236_800)
 
     /// The HQ agents of the shipped escalation.yaml and a second associate of 广州天河店, added to the
@@ -37,7 +40,7 @@ struct TicketFlowTests {
 
     @Test("A regional question of a 华南区 store: ticket, race to claim, replies both ways, silence, progress, rating")
     func wholeFlow() async throws {
-        let clock = ManualWallClock(Self.night)
+        let clock = ManualWallClock(Self.morning)
         try await withLiveServer(prepare: { wecom, _ in await Self.addPeople(wecom) }, clock: clock) {
             client, wecom, dataURL in
             try await client.post(try fixture.text(from: "wangwu", "我们广州这边门店周末的促销活动怎么安排？", msgID: 80001))
@@ -45,7 +48,7 @@ struct TicketFlowTests {
             #expect(await eventually { await Self.texts(wecom, to: "wangwu").count == 1 })
             let told = await Self.texts(wecom, to: "wangwu")[0]
             #expect(told.contains("已转交华南区营运支持，工单 #1001"))
-            #expect(told.contains("今天 09:00"))
+            #expect(told.contains("预计 2 个工作小时内回复"))
             #expect(await eventually { await Self.cards(wecom, to: "hq_cai").count == 1 })
             let card = try #require(await Self.cards(wecom, to: "hq_amy").first)
             #expect(card.buttons.map(\.text) == ["认领", "转派"])
@@ -131,7 +134,7 @@ struct TicketFlowTests {
 
     @Test("The API's agent actions are timeline events with their author; wrong ones get clear errors")
     func api() async throws {
-        let clock = ManualWallClock(Self.night)
+        let clock = ManualWallClock(Self.morning)
         try await withLiveServer(prepare: { wecom, _ in await Self.addPeople(wecom) }, clock: clock) {
             client, wecom, dataURL in
             try await client.post(try fixture.text(from: "zhangsan", "转人工", msgID: 81001))
@@ -165,7 +168,7 @@ struct TicketFlowTests {
 
     @Test("A hand-over whose intake question goes unanswered reaches a person anyway; a later one joins the active ticket")
     func unansweredIntake() async throws {
-        let clock = ManualWallClock(Self.night)
+        let clock = ManualWallClock(Self.morning)
         try await withLiveServer(
             prepare: { wecom, _ in await Self.addPeople(wecom) },
             adjust: { $0.dueSweepInterval = .milliseconds(50) }, clock: clock
@@ -177,7 +180,8 @@ struct TicketFlowTests {
             clock.advance(by: 11 * 60)
             #expect(await databaseEventually(dataURL, "SELECT COUNT(*) FROM ticket", is: 1))
             #expect(await eventually { await Self.texts(wecom, to: "zhangsan").last?.contains("工单 #1001") == true })
-            #expect(await eventually { await Self.cards(wecom, to: "hq_cai").count == 1 })
+            // east-north offers it to one member: Bob, the first with the fewest tickets.
+            #expect(await eventually { await Self.cards(wecom, to: "hq_bob").count == 1 })
             #expect(try databaseValue(dataURL, "SELECT COUNT(*) FROM conversation WHERE due_at IS NOT NULL", as: Int.self) == 0)
 
             // 新问题 gives the conversation back to the bot; a new hand-over then joins #1001, and the associate hears so.
@@ -185,6 +189,24 @@ struct TicketFlowTests {
             try await client.post(try fixture.text(from: "zhangsan", "我要投诉，系统又崩了！", msgID: 82003))
             #expect(await eventually { await Self.texts(wecom, to: "zhangsan").last?.contains("已补充到该工单") == true })
             #expect(try databaseValue(dataURL, "SELECT COUNT(*) FROM ticket", as: Int.self) == 1)
+        }
+    }
+
+    @Test("At night a 华南区 ticket waits for the morning: the associate is told when, and nobody is offered it yet")
+    func deferredAtNight() async throws {
+        let clock = ManualWallClock(Self.night)
+        try await withLiveServer(prepare: { wecom, _ in await Self.addPeople(wecom) }, clock: clock) {
+            client, wecom, dataURL in
+            try await client.post(try fixture.text(from: "wangwu", "我们广州这边门店周末的促销活动怎么安排？", msgID: 83001))
+            #expect(await eventually { await Self.texts(wecom, to: "wangwu").count == 1 })
+            let told = await Self.texts(wecom, to: "wangwu")[0]
+            #expect(told.contains("已转交华南区营运支持，工单 #1001"))
+            #expect(told.contains("将于今天 09:00 开始处理"))
+            #expect(
+                try databaseValue(dataURL, "SELECT COUNT(*) FROM ticket_event WHERE kind = 'offered'", as: Int.self) == 0)
+            // No card and no word reach HQ before the team opens.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await wecom.state.sent.allSatisfy { $0.touser == "wangwu" })
         }
     }
 }

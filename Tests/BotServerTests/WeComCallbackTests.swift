@@ -90,7 +90,7 @@ struct WeComCallbackTests {
         }) { client, wecom, dataURL in
             try await client.post(try fixture.text(from: "wangwu", "调拨单在哪查", msgID: 5001))
             try await client.post(try fixture.image(from: "wangwu", msgID: 5002))
-            #expect(await eventually(timeout: .seconds(10)) { await wecom.state.texts(to: "wangwu").count == 2 })
+            #expect(await eventually(timeout: .seconds(30)) { await wecom.state.texts(to: "wangwu").count == 2 })
             let texts = await wecom.state.texts(to: "wangwu")
             #expect(texts[0].contains("调拨单查询"))
             #expect(texts[1].contains("文字"))

@@ -55,7 +55,8 @@ func buildApplication(
         metadata: ["teams": "\(routing.teams.count)", "rules": "\(routing.rules.count)", "default": "\(routing.defaultTeam)"])
     let outboxSignal = WorkSignal()
     let transaction = MessageTransaction(
-        database: database.writer, routing: routing, cards: configuration.bot.cards, outboxSignal: outboxSignal)
+        database: database.writer, escalation: configuration.escalation, cards: configuration.bot.cards,
+        outboxSignal: outboxSignal)
     let metrics = ServerMetrics()
     var services: [any Service] = [knowledge]
     var directoryLookup: (any DirectoryLookup)?
@@ -106,6 +107,10 @@ func buildApplication(
             HolidayReminder(
                 database: database.writer, outbox: transaction.outbox, settings: configuration.escalation,
                 signal: outboxSignal, clock: clock, logger: logger, interval: interval))
+    }
+    if let interval = configuration.ticketSweepInterval {
+        services.append(
+            TicketScheduler(transaction: transaction, clock: clock, metrics: metrics, logger: logger, interval: interval))
     }
     let readiness = Readiness(required: Set(services.map { String(describing: type(of: $0)) }))
     let router = buildRouter(
@@ -186,6 +191,12 @@ func buildRouter(
     )
     .addRoutes(to: api)
     FeedbackController(log: DatabaseQuestionLogStore(database: database.writer)).addRoutes(to: api)
+    let desk = transaction.desk
+    RoutingController(
+        settings: EscalationSettings(
+            routing: desk.routing, resolution: desk.resolution, timers: desk.timers, managers: desk.managers),
+        clock: admin.clock
+    ).addRoutes(to: api)
     TicketController(
         database: database.writer, transaction: transaction, directory: admin.directory, clock: admin.clock, metrics: metrics
     ).addRoutes(to: api)

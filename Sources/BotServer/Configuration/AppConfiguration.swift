@@ -38,6 +38,9 @@ struct AppConfiguration: Sendable {
     /// How often leads are reminded of missing holiday dates (`HolidayReminder`); nil: never (tests
     /// that count sends).
     var holidayReminderInterval: Duration? = .seconds(6 * 3600)
+    /// How often the ticket scheduler looks for alarms due (`TicketScheduler`); nil: never (tests that
+    /// drive it themselves).
+    var ticketSweepInterval: Duration? = .seconds(30)
     var logLevel: Logger.Level = .info
 
     /// Reads the configuration from `environment` and the YAML file it points to.

@@ -3,8 +3,10 @@ import Foundation
 import Yams
 
 extension EscalationFile {
-    /// The `teams` list: each with an id, a name, members and/or a lead, optional hours, and an optional
-    /// holiday calendar (`holidays`: a file beside this one, or `none`; `holidays.yaml` when absent).
+    /// The `teams` list: each with an id, a name, members and/or a lead, optional hours, an optional
+    /// holiday calendar (`holidays`: a file beside this one, or `none`; `holidays.yaml` when absent), an
+    /// optional `cap` on each member's active tickets and optional `onCall` members for urgent tickets
+    /// outside working hours.
     static func teams(_ node: Node, timeZone: TimeZone, holidays: inout HolidayFiles, _ reader: Reader)
         throws(ConfigurationError) -> [Team]
     {
@@ -13,7 +15,8 @@ extension EscalationFile {
         for item in try reader.list(node, "teams") {
             // Name the team in a complaint about its keys when its id can be read.
             let label = item["id"]?.scalar.map { "team \"\($0.string)\"" } ?? "a team"
-            let fields = try reader.fields(item, of: label, allowed: ["id", "name", "lead", "members", "hours", "holidays"])
+            let fields = try reader.fields(
+                item, of: label, allowed: ["id", "name", "lead", "members", "hours", "holidays", "cap", "onCall", "offer"])
             guard let idNode = fields["id"] else { throw reader.error("a team has no id", at: item) }
             let id = TeamID(try reader.text(idNode, "a team's id"))
             guard !id.rawValue.contains(where: \.isWhitespace) else {
@@ -40,7 +43,22 @@ extension EscalationFile {
                 throw reader.error("team \"\(id)\" has no members and no lead", at: item)
             }
             let hours = try fields["hours"].map { node throws(ConfigurationError) in
-                try Self.hours(node, team: id, timeZone: timeZone, reader)
+                try Self.hours(node, what: "team \"\(id)\"'s hours", timeZone: timeZone, reader)
+            }
+            let cap = try fields["cap"].map { node throws(ConfigurationError) in try Self.cap(node, team: id, reader) }
+            let onCall = try fields["onCall"].map { node throws(ConfigurationError) in
+                try Self.onCall(node, team: id, members: members ?? [], lead: lead, reader)
+            }
+            var offersToEveryone = false
+            if let node = fields["offer"] {
+                switch try reader.text(node, "team \"\(id)\"'s offer").lowercased() {
+                case "one": offersToEveryone = false
+                case "team", "everyone": offersToEveryone = true
+                case let other:
+                    throw reader.error(
+                        "team \"\(id)\"'s offer: \"\(other)\" is neither one (the member assignment chooses) nor team "
+                            + "(every member on duty; the first to claim takes it)", at: node)
+                }
             }
             let calendar: HolidayCalendar?
             if let node = fields["holidays"] {
@@ -54,7 +72,7 @@ extension EscalationFile {
             teams.append(
                 Team(
                     id: id, name: name, members: members ?? [], lead: lead, hours: hours ?? .officeHours(in: timeZone),
-                    holidays: calendar))
+                    holidays: calendar, cap: cap, onCall: onCall ?? [], offersToEveryone: offersToEveryone))
         }
         guard !teams.isEmpty else { throw reader.error("teams is empty: name at least one team", at: node) }
         return teams
@@ -71,13 +89,51 @@ extension EscalationFile {
         return id
     }
 
-    /// A team's `hours`: an optional `timeZone` and days (`mon` … `sun`, ranges such as `mon-fri`, or
-    /// `daily`) with periods ("09:00-18:00, 13:00-16:00", a list of them, or `closed`). Later keys replace
-    /// the days earlier ones gave: `daily` then `sun: closed`.
-    static func hours(_ node: Node, team: TeamID, timeZone: TimeZone, _ reader: Reader) throws(ConfigurationError)
+    /// A team's `cap`: the most active tickets one member holds before new ones go to the others, a
+    /// whole number from 1.
+    static func cap(_ node: Node, team: TeamID, _ reader: Reader) throws(ConfigurationError) -> Int {
+        let text = try reader.text(node, "team \"\(team)\"'s cap")
+        guard let cap = Int(text), cap > 0 else {
+            throw reader.error(
+                "team \"\(team)\"'s cap: \"\(text)\" is not a whole number from 1 (the most active tickets a "
+                    + "member holds before new ones go to the others; leave cap out for no limit)", at: node)
+        }
+        return cap
+    }
+
+    /// A team's `onCall`: user ids, each a member or the lead of the team, who take urgent tickets outside
+    /// working hours with the lead. Someone outside the team is refused at their line: they would be woken
+    /// for a team whose tickets they cannot see in their queue.
+    static func onCall(_ node: Node, team: TeamID, members: [String], lead: String?, _ reader: Reader)
+        throws(ConfigurationError) -> [String]
+    {
+        let what = "team \"\(team)\"'s onCall"
+        // A list item has its own line; one text stands for a list of one.
+        let items = node.scalar != nil && !reader.isNull(node) ? [node] : try reader.list(node, what)
+        var onCall: [String] = []
+        for item in items {
+            let user = try reader.text(item, "each of \(what)")
+            guard members.contains(user) || user == lead else {
+                let everyone =
+                    (members.isEmpty ? [] : ["members: " + members.joined(separator: ", ")])
+                    + (lead.map { ["lead: \($0)"] } ?? [])
+                throw reader.error(
+                    "\(what) names \"\(user)\", who is neither a member nor the lead of the team "
+                        + "(\(everyone.joined(separator: "; ")))", at: item)
+            }
+            guard !onCall.contains(user) else { throw reader.error("\(what) names \"\(user)\" twice", at: item) }
+            onCall.append(user)
+        }
+        return onCall
+    }
+
+    /// `hours` (`what` names them in messages): an optional `timeZone` and days (`mon` … `sun`, ranges
+    /// such as `mon-fri`, or `daily`) with periods ("09:00-18:00, 13:00-16:00", a list of them, or
+    /// `closed`). Later keys replace the days earlier ones gave: `daily` then `sun: closed`. A team's hours
+    /// and the stores' (`waiting.storeHours`) are written the same way.
+    static func hours(_ node: Node, what: String, timeZone: TimeZone, _ reader: Reader) throws(ConfigurationError)
         -> WorkingHours
     {
-        let what = "team \"\(team)\"'s hours"
         var zone = timeZone
         var weekly: [Weekday: [DailyPeriod]] = [:]
         for (key, keyNode, value) in try reader.entries(node, of: what) {
@@ -94,7 +150,7 @@ extension EscalationFile {
             for day in days { weekly[day] = periods }
         }
         guard weekly.values.contains(where: { !$0.isEmpty }) else {
-            throw reader.error("\(what) have no open period: the team would never work", at: node)
+            throw reader.error("\(what) have no open period: no time would ever count", at: node)
         }
         return WorkingHours(timeZone: zone, weekly: weekly)
     }

@@ -3,9 +3,10 @@ import Escalation
 import Foundation
 import Yams
 
-/// Reads `escalation.yaml`: the support teams with their hours and holiday calendars (`holidays.yaml`,
-/// see `EscalationFile+Holidays.swift`), routing by category and region, the first-response and
-/// resolution targets, the intake questions and the places set by hand (see the shipped files for every
+/// Reads `escalation.yaml`: the support teams with their hours, holiday calendars (`holidays.yaml`,
+/// see `EscalationFile+Holidays.swift`), caps and on-call members, routing by category and region, the
+/// first-response and resolution targets, the intake questions, the places set by hand, the regions'
+/// managers and the ticket timers (`duty`, `waiting`, `reopenWithin`; see the shipped files for every
 /// key).
 ///
 /// It is read node by node rather than decoded, so that every mistake is reported with its line and an
@@ -48,6 +49,7 @@ enum EscalationFile {
             root, of: "the file",
             allowed: [
                 "timeZone", "defaultTeam", "teams", "routing", "firstResponse", "resolution", "intake", "overrides",
+                "managers", "duty", "waiting", "reopenWithin",
             ])
         let timeZone = try fields["timeZone"].map { node throws(ConfigurationError) in try Self.timeZone(node, reader) }
         guard let teamsNode = fields["teams"] else { throw reader.error("the file names no teams", at: root) }
@@ -85,7 +87,12 @@ enum EscalationFile {
             }
         }
         let overrides = try fields["overrides"].map { node throws(ConfigurationError) in try Self.overrides(node, reader) }
-        var settings = EscalationSettings(routing: table, intake: intake, overrides: overrides ?? .none)
+        let managers = try fields["managers"].map { node throws(ConfigurationError) in try Self.managers(node, reader) }
+        let timers = try Self.timers(
+            duty: fields["duty"], waiting: fields["waiting"], reopenWithin: fields["reopenWithin"],
+            timeZone: timeZone ?? WorkingHours.chinaStandardTime, reader)
+        var settings = EscalationSettings(
+            routing: table, intake: intake, overrides: overrides ?? .none, timers: timers, managers: managers ?? [:])
         settings.sla = sla
         return (settings, warnings)
     }

@@ -26,9 +26,11 @@ struct MessageTransaction: Sendable {
     struct ConversationChanged: Error {}
 
     /// - Parameter outboxSignal: the signal the outbox worker waits on (the inbox processor's too).
+    /// - Parameter escalation: the settings the ticket desk follows (its targets, timers and managers); when
+    ///   nil, `routing` with the standard targets and timers.
     init(
-        database: any DatabaseWriter, routing: RoutingTable = EscalationSettings.standard.routing, cards: Bool = true,
-        outboxSignal: WorkSignal = WorkSignal()
+        database: any DatabaseWriter, routing: RoutingTable = EscalationSettings.standard.routing,
+        escalation: EscalationSettings? = nil, cards: Bool = true, outboxSignal: WorkSignal = WorkSignal()
     ) {
         self.database = database
         self.outboxSignal = outboxSignal
@@ -37,7 +39,7 @@ struct MessageTransaction: Sendable {
         conversations = DatabaseConversationStore()
         questionLog = DatabaseQuestionLogStore(database: database)
         handOvers = DatabaseUnansweredQuestionStore(database: database)
-        desk = TicketDesk(routing: routing)
+        desk = escalation.map { TicketDesk(settings: $0) } ?? TicketDesk(routing: routing)
         notices = TicketNoticeRenderer(replies: WeComReplyRenderer(cards: cards), texts: desk.texts)
     }
 

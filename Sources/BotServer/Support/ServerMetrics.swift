@@ -100,6 +100,46 @@ struct ServerMetrics: Sendable {
         }
         if ticket.firstReplyAt == now {
             ticketFirstReply(team: ticket.team.rawValue, after: now.timeIntervalSince(ticket.createdAt))
+            slaSettled(ticket, .firstResponse, met: ticket.firstResponseBreachedAt == nil)
+        }
+        if ticket.resolvedAt == now {
+            slaSettled(ticket, .resolution, met: ticket.resolutionBreachedAt == nil)
+        }
+    }
+
+    /// A target of `ticket` reached, in time or not (`storedesk_sla_total{met}`): attainment by team,
+    /// priority and target is met="yes" over all.
+    func slaSettled(_ ticket: Ticket, _ kind: SLAKind, met: Bool) {
+        let descriptor = MetricNameDescriptor(
+            namespace: "storedesk", metricName: "sla", unitName: "total",
+            helpText: "SLA targets reached, by team, priority, target and whether in time")
+        registry.makeCounter(
+            descriptor: descriptor,
+            labels: [
+                ("team", ticket.team.rawValue), ("priority", ticket.priority.rawValue), ("target", kind.rawValue),
+                ("met", met ? "yes" : "no"),
+            ]
+        ).increment()
+    }
+
+    /// What the ticket scheduler did: breaches counted by team, priority and target
+    /// (`storedesk_sla_breaches_total`), every alarm by name (`storedesk_ticket_alarms_total`).
+    func ticketAlarms(_ tick: TicketTick) {
+        guard let ticket = tick.ticket else { return }
+        let alarms = MetricNameDescriptor(
+            namespace: "storedesk", metricName: "ticket_alarms", unitName: "total",
+            helpText: "What the ticket scheduler did, by alarm")
+        let breaches = MetricNameDescriptor(
+            namespace: "storedesk", metricName: "sla_breaches", unitName: "total",
+            helpText: "SLA breaches, by team, priority and target")
+        for alarm in tick.fired {
+            registry.makeCounter(descriptor: alarms, labels: [("alarm", alarm.name)]).increment()
+            if case .breach(let kind) = alarm {
+                registry.makeCounter(
+                    descriptor: breaches,
+                    labels: [("team", ticket.team.rawValue), ("priority", ticket.priority.rawValue), ("target", kind.rawValue)]
+                ).increment()
+            }
         }
     }
 

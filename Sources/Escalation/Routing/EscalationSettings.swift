@@ -9,15 +9,22 @@ public struct EscalationSettings: Sendable, Equatable {
     /// The resolution targets per priority (`resolution` in the file); a priority missing here has its
     /// standard target. The first-response targets are `routing.firstResponse`; `sla` shows both.
     public var resolution: [TicketPriority: ResponseTarget]
+    /// How long tickets may sit before StoreDesk acts on its own (`duty` and `waiting` in the file).
+    public var timers: TicketTimers
+    /// Region → the WeCom user id of its manager, the last rung of a breach's ladder (`managers`).
+    public var managers: [String: String]
 
     public init(
         routing: RoutingTable, intake: IntakePlan = .standard, overrides: PlaceOverrides = .none,
-        resolution: [TicketPriority: ResponseTarget] = SLAPolicy.standardResolution
+        resolution: [TicketPriority: ResponseTarget] = SLAPolicy.standardResolution, timers: TicketTimers = TicketTimers(),
+        managers: [String: String] = [:]
     ) {
         self.routing = routing
         self.intake = intake
         self.overrides = overrides
         self.resolution = resolution
+        self.timers = timers
+        self.managers = managers
     }
 
     /// The first-response and resolution targets per priority.

@@ -14,10 +14,17 @@ public struct Team: Sendable, Equatable, Identifiable {
     /// The team's public holidays and make-up workdays (`Config/holidays.yaml` unless the team names
     /// another file); nil for a team that follows its weekly hours whatever the date.
     public var holidays: HolidayCalendar?
+    /// The most active tickets a member holds before new ones go to others (nil: no cap).
+    public var cap: Int?
+    /// Members who take urgent tickets outside working hours, with the lead (the rest wait for the morning).
+    public var onCall: [String]
+    /// In working hours, offer a new ticket to every member on duty (first to claim takes it) rather than
+    /// to the one member `Assignment` chooses.
+    public var offersToEveryone: Bool
 
     public init(
         id: TeamID, name: String, members: [String] = [], lead: String? = nil, hours: WorkingHours,
-        holidays: HolidayCalendar? = nil
+        holidays: HolidayCalendar? = nil, cap: Int? = nil, onCall: [String] = [], offersToEveryone: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -25,6 +32,9 @@ public struct Team: Sendable, Equatable, Identifiable {
         self.lead = lead
         self.hours = hours
         self.holidays = holidays
+        self.cap = cap
+        self.onCall = onCall
+        self.offersToEveryone = offersToEveryone
     }
 
     /// When the team works, day by day: its hours with its holidays. What working-time promises count.

@@ -73,5 +73,30 @@ public enum EscalationSchema {
             }
             try db.create(index: "conversation_due_at", on: ConversationRecord.databaseTableName, columns: ["due_at"])
         }
+        migrator.registerMigration("escalation.v4.sla") { db in
+            try db.alter(table: Ticket.databaseTableName) { table in
+                table.add(column: "resolution_due_at", .datetime)
+                table.add(column: "first_response_warn_at", .datetime)
+                table.add(column: "resolution_warn_at", .datetime)
+                table.add(column: "first_response_breached_at", .datetime)
+                table.add(column: "resolution_breached_at", .datetime)
+                table.add(column: "first_response_minutes", .integer)
+                table.add(column: "resolution_minutes", .integer)
+                table.add(column: "held_since", .datetime)
+                table.add(column: "waiting_since", .datetime)
+                table.add(column: "wait_question", .text)
+                table.add(column: "follow_up_of", .integer)
+                table.add(column: "alarms_done", .jsonText).notNull().defaults(to: "[]")
+                table.add(column: "next_check_at", .datetime)
+            }
+            // The scheduler asks for the few tickets due now, not for every ticket.
+            try db.create(index: "ticket_next_check_at", on: Ticket.databaseTableName, columns: ["next_check_at"])
+            // Who said 下班, until when (`AgentDuty`).
+            try db.create(table: AgentDuty.databaseTableName) { table in
+                table.primaryKey("agent", .text)
+                table.column("off_until", .datetime)
+                table.column("changed_at", .datetime).notNull()
+            }
+        }
     }
 }

@@ -2,7 +2,8 @@ import Categories
 import Foundation
 
 /// What an agent types in WeCom: `#1001 <text>` replies, `#1001 解决 <summary>`, `#1001 备注 <text>`,
-/// `#1001 详情`, `#1001 认领`, `#1001 转 <user or team>`, `我的工单`, `队列`, `帮助`.
+/// `#1001 详情`, `#1001 认领`, `#1001 转 <user or team>`, `#1001 等待 <question>`, `我的工单`, `队列`, `下班`, `上班`,
+/// `帮助`.
 public enum AgentCommand: Sendable, Equatable {
     case reply(TicketNumber, String)
     case resolve(TicketNumber, summary: String)
@@ -10,6 +11,14 @@ public enum AgentCommand: Sendable, Equatable {
     case details(TicketNumber)
     case claim(TicketNumber)
     case reassign(TicketNumber, to: String)
+    /// `#1001 等待 <question>`: ask the store for something; the SLA pauses until it answers.
+    case wait(TicketNumber, question: String)
+    /// A resolved ticket back to its agent (the API's reopen; associates say 没解决).
+    case reopen(TicketNumber)
+    /// `下班`: no new tickets until the agent's next working period.
+    case offDuty
+    /// `上班`: back on duty before that.
+    case onDuty
     case myTickets
     case queue
     case help
@@ -45,6 +54,8 @@ public enum AgentCommand: Sendable, Equatable {
         case "我的工单", "我的", "我的单": return .myTickets
         case "队列", "待认领", "工单队列": return .queue
         case "帮助", "help", "命令", "怎么用": return .help
+        case "下班", "下班了", "我下班了", "我先下班了", "收工": return .offDuty
+        case "上班", "上班了", "我上班了", "开工": return .onDuty
         default: return nil
         }
     }
@@ -57,13 +68,14 @@ public enum AgentCommand: Sendable, Equatable {
         ("详情", { number, rest in rest.isEmpty ? .details(number) : nil }),
         ("进度", { number, rest in rest.isEmpty ? .details(number) : nil }),
         ("认领", { number, rest in rest.isEmpty ? .claim(number) : nil }),
+        ("等待", { number, question in question.isEmpty ? nil : .wait(number, question: question) }),
         ("转派", { number, target in target.isEmpty ? nil : .reassign(number, to: target) }),
         ("转给", { number, target in target.isEmpty ? nil : .reassign(number, to: target) }),
         ("转", { number, target in target.isEmpty ? nil : .reassign(number, to: target) }),
     ]
 
     private static let separators: Set<Character> = [":", "：", ",", "，", "、"]
-    private static let needsArgument: Set<String> = ["解决", "转派", "转给", "转"]
+    private static let needsArgument: Set<String> = ["解决", "转派", "转给", "转", "等待"]
 
     private static func argument(after verb: String, in rest: String) -> String {
         rest.dropFirst(verb.count).trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
@@ -73,9 +85,9 @@ public enum AgentCommand: Sendable, Equatable {
     public var ticket: TicketNumber? {
         switch self {
         case .reply(let number, _), .resolve(let number, _), .note(let number, _), .details(let number), .claim(let number),
-            .reassign(let number, _), .incomplete(let number, _):
+            .reassign(let number, _), .incomplete(let number, _), .wait(let number, _), .reopen(let number):
             number
-        case .myTickets, .queue, .help: nil
+        case .myTickets, .queue, .help, .offDuty, .onDuty: nil
         }
     }
 }
@@ -94,6 +106,10 @@ extension AgentCommand {
         case .queue: "queue"
         case .help: "help"
         case .incomplete: "incomplete"
+        case .wait: "wait"
+        case .reopen: "reopen"
+        case .offDuty: "off_duty"
+        case .onDuty: "on_duty"
         }
     }
 }

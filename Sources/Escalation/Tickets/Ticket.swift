@@ -48,6 +48,36 @@ public struct Ticket: Sendable, Equatable, Codable, FetchableRecord, Persistable
     /// When the associate was last told their message was added to the still unclaimed ticket.
     public var lastAddedNoticeAt: Date?
 
+    // SLA (see `TicketSchedule`): due times follow from the history and are stored so that lists and the
+    // scheduler can query them; `responseDueAt` is the first-response due time.
+
+    /// When the resolution is due; nil while waiting on the store, or once resolved.
+    public var resolutionDueAt: Date?
+    /// When the assignee is warned about the first response (80% of its target).
+    public var firstResponseWarnAt: Date?
+    /// When the assignee is warned about the resolution.
+    public var resolutionWarnAt: Date?
+    /// When the first-response target was breached.
+    public var firstResponseBreachedAt: Date?
+    /// When the resolution target was breached.
+    public var resolutionBreachedAt: Date?
+    /// The minutes that counted until the first response (working or clock minutes, as its target counts).
+    public var firstResponseMinutes: Int?
+    /// The minutes that counted until the resolution.
+    public var resolutionMinutes: Int?
+    /// Since when its current holder (or the one member it is offered to) has had it: their time to
+    /// claim or reply counts from here.
+    public var heldSince: Date?
+    /// Since when the ticket waits on the store (`#1001 等待`), and what the store was asked.
+    public var waitingSince: Date?
+    public var waitQuestion: String?
+    /// The closed ticket this one follows up.
+    public var followUpOf: TicketNumber?
+    /// The alarms already acted on (`TicketAlarm.key`), so that a restart repeats none.
+    public var alarmsDone: [String] = []
+    /// When the scheduler must look at the ticket next; nil when nothing is scheduled.
+    public var nextCheckAt: Date?
+
     public init(
         number: TicketNumber, requester: String, requesterName: String? = nil, store: String? = nil,
         region: String? = nil, category: CategoryID? = nil, priority: TicketPriority = .normal,
@@ -108,5 +138,18 @@ public struct Ticket: Sendable, Equatable, Codable, FetchableRecord, Persistable
         case closedAt = "closed_at"
         case ratedAt = "rated_at"
         case lastAddedNoticeAt = "last_added_notice_at"
+        case resolutionDueAt = "resolution_due_at"
+        case firstResponseWarnAt = "first_response_warn_at"
+        case resolutionWarnAt = "resolution_warn_at"
+        case firstResponseBreachedAt = "first_response_breached_at"
+        case resolutionBreachedAt = "resolution_breached_at"
+        case firstResponseMinutes = "first_response_minutes"
+        case resolutionMinutes = "resolution_minutes"
+        case heldSince = "held_since"
+        case waitingSince = "waiting_since"
+        case waitQuestion = "wait_question"
+        case followUpOf = "follow_up_of"
+        case alarmsDone = "alarms_done"
+        case nextCheckAt = "next_check_at"
     }
 }

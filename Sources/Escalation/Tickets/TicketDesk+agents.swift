@@ -33,6 +33,7 @@ extension TicketDesk {
         case .notActive(let number, let status): texts.notActiveForAgent.filled(["ticket": "\(number)", "status": status.label])
         case .unknownTarget(let target): texts.unknownTarget.filled(["target": target])
         case .alreadyWith(let number, let holder): texts.alreadyWith.filled(["ticket": "\(number)", "holder": holder])
+        case .notResolved(let number, let status): texts.notResolved.filled(["ticket": "\(number)", "status": status.label])
         }
     }
 
@@ -87,9 +88,9 @@ extension TicketDesk {
             let relayed = texts.agentReply.filled([
                 "ticket": "\(number)", "team": team(of: ticket).name, "agent": agent.displayName, "text": text,
             ])
-            if ticket.firstReplyAt == nil { ticket.firstReplyAt = now }
-            try store.update(ticket, in: db)
+            try markFirstResponse(&ticket, now: now, in: db)
             try store.record(TicketEvent(ticket: number, at: now, actor: agent.userID, kind: .replied, text: text), in: db)
+            try save(&ticket, in: db)
             try store.record(
                 TicketMessage(ticket: number, at: now, direction: .toAssociate, author: agent.userID, text: text), in: db)
             notices.append(.associate(ticket.requester, .text(relayed)))
@@ -106,6 +107,27 @@ extension TicketDesk {
             try requireHolder(ticket, agent)
             notices += try resolve(&ticket, summary: summary, by: agent, now: now, in: db)
             ack(texts.resolveAck.filled(["ticket": "\(number)"]))
+        case .wait(let number, let question):
+            var ticket = try existing(number, in: db)
+            try requireActive(ticket)
+            if ticket.assignee == nil { notices += try claim(&ticket, by: agent, tap: nil, now: now, in: db) }
+            try requireHolder(ticket, agent)
+            notices += try wait(&ticket, question: question, by: agent, now: now, in: db)
+            let remind = timers.storeCalendar.adding(timers.waitReminderAfter, to: ticket.waitingSince ?? now)
+            ack(
+                texts.waitAck.filled([
+                    "ticket": "\(number)",
+                    "remind": remind.map { Self.when($0, from: now, in: timers.storeHours.timeZone) } ?? "稍后",
+                ]))
+        case .reopen(let number):
+            var ticket = try existing(number, in: db)
+            guard ticket.status == .resolved else { throw TicketDeskError.notResolved(number, ticket.status) }
+            try requireTeam(ticket, agent)
+            notices += try reopen(&ticket, by: agent.userID, now: now, in: db)
+        case .offDuty:
+            notices += try setDuty(of: agent, on: false, now: now, in: db, acknowledge: acknowledge)
+        case .onDuty:
+            notices += try setDuty(of: agent, on: true, now: now, in: db, acknowledge: acknowledge)
         case .reassign(let number, let target) where target.isEmpty:
             // The 转派 button: a card cannot ask whom to, so the agent is told how.
             _ = try existing(number, in: db)
@@ -137,8 +159,9 @@ extension TicketDesk {
         ticket.assigneeName = agent.displayName
         ticket.status = .assigned
         ticket.claimedAt = ticket.claimedAt ?? now
-        try store.update(ticket, in: db)
+        ticket.heldSince = now
         try store.record(TicketEvent(ticket: ticket.number, at: now, actor: agent.userID, kind: .claimed), in: db)
+        try save(&ticket, in: db)
         let told = texts.claimed.filled(["agent": agent.displayName, "ticket": "\(ticket.number)"])
         try store.record(
             TicketMessage(ticket: ticket.number, at: now, direction: .toAssociate, author: "bot", text: told), in: db)
@@ -150,12 +173,15 @@ extension TicketDesk {
 
     /// The ticket is resolved: the associate gets the summary and the rating card; the bot answers again.
     func resolve(_ ticket: inout Ticket, summary: String, by agent: Person, now: Date, in db: Database) throws -> [TicketNotice] {
+        try markFirstResponse(&ticket, now: now, in: db)
+        ticket.resolutionMinutes = try countedMinutes(.resolution, of: ticket, until: now, in: db)
         ticket.status = .resolved
         ticket.resolvedAt = now
         ticket.resolution = summary
-        if ticket.firstReplyAt == nil { ticket.firstReplyAt = now }
-        try store.update(ticket, in: db)
+        ticket.waitingSince = nil
+        ticket.waitQuestion = nil
         try store.record(TicketEvent(ticket: ticket.number, at: now, actor: agent.userID, kind: .resolved, text: summary), in: db)
+        try save(&ticket, in: db)
         let told = texts.resolved.filled(["ticket": "\(ticket.number)", "text": summary])
         try store.record(
             TicketMessage(ticket: ticket.number, at: now, direction: .toAssociate, author: agent.userID, text: told), in: db)
@@ -189,17 +215,17 @@ extension TicketDesk {
             ticket.team = team.id
             ticket.assignee = nil
             ticket.assigneeName = nil
+            try endWait(&ticket, actor: agent.userID, now: now, in: db)
             ticket.status = .open
-            ticket.offeredTo = try offerees(in: team, store: ticket.store, now: now, in: db)
-            let offer = offer(ticket, team: team)
-            ticket.offerCards.append(offer.cardID)
-            notices.append(.agents(ticket.offeredTo, .offer(offer)))
+            notices += try offerAfresh(&ticket, team: team, now: now, in: db)
         } else if let target = targetAgent {
             guard target != ticket.assignee else { throw TicketDeskError.alreadyWith(ticket.number, holder: holder(ticket)) }
             ticket.assignee = target
             ticket.assigneeName = try store.knownName(of: target, in: db) ?? target
-            ticket.status = .assigned
+            // A ticket waiting on the store keeps waiting: the store's answer goes to the new holder.
+            if ticket.status != .waiting { ticket.status = .assigned }
             ticket.claimedAt = ticket.claimedAt ?? now
+            ticket.heldSince = now
             if let team = routing.teams(of: target).first, !routing.teams(of: target).contains(where: { $0.id == ticket.team }) {
                 ticket.team = team.id
             }
@@ -220,11 +246,11 @@ extension TicketDesk {
         try store.record(
             TicketMessage(ticket: ticket.number, at: now, direction: .toAssociate, author: "bot", text: told), in: db)
         notices.append(.associate(ticket.requester, .text(told)))
-        try store.update(ticket, in: db)
         try store.record(
             TicketEvent(
                 ticket: ticket.number, at: now, actor: agent.userID, kind: .reassigned,
                 detail: ticket.assignee ?? ticket.team.rawValue), in: db)
+        try save(&ticket, in: db)
         if !previousCards.isEmpty {
             notices.insert(.offersTaken(cards: previousCards, label: texts.reassignedLabel, tap: tap), at: 0)
         }

@@ -30,17 +30,36 @@ public struct TicketDesk: Sendable {
     public var store: any TicketStore
     public var conversations: any ConversationStore
     public var routing: RoutingTable
+    /// The resolution targets per priority (the first-response ones are `routing`'s).
+    public var resolution: [TicketPriority: ResponseTarget]
+    public var timers: TicketTimers
+    /// Region → its manager's user id: the last rung of a breach's ladder.
+    public var managers: [String: String]
     public var texts: TicketTexts
 
     public init(
         store: any TicketStore = DatabaseTicketStore(), conversations: any ConversationStore = DatabaseConversationStore(),
-        routing: RoutingTable, texts: TicketTexts = TicketTexts()
+        routing: RoutingTable, resolution: [TicketPriority: ResponseTarget] = SLAPolicy.standardResolution,
+        timers: TicketTimers = TicketTimers(), managers: [String: String] = [:], texts: TicketTexts = TicketTexts()
     ) {
         self.store = store
         self.conversations = conversations
         self.routing = routing
+        self.resolution = resolution
+        self.timers = timers
+        self.managers = managers
         self.texts = texts
     }
+
+    /// The desk `settings` describe (`escalation.yaml`).
+    public init(settings: EscalationSettings, texts: TicketTexts = TicketTexts()) {
+        self.init(
+            routing: settings.routing, resolution: settings.resolution, timers: settings.timers, managers: settings.managers,
+            texts: texts)
+    }
+
+    /// The first-response and resolution targets.
+    public var sla: SLAPolicy { SLAPolicy(firstResponse: routing.firstResponse, resolution: resolution) }
 
     /// How far back an agent's handling of a store makes them the preferred one for its next ticket.
     static let storeAffinity: TimeInterval = 7 * 86400
@@ -62,19 +81,29 @@ public struct TicketDesk: Sendable {
         let category = request.category.flatMap { id in categories.first { $0.id == id } }
         let team = routing.route(
             category: request.category, region: requester.region, categoryTeam: category?.team.map(TeamID.init(rawValue:)))
-        let offeredTo = try offerees(in: team, store: requester.store, now: now, in: db)
+        return try start(request, for: requester, team: team, categoryName: category?.name, now: now, in: db)
+    }
+
+    /// Opens the ticket with `team`, offers it (now, or when the team opens), and gives it the conversation.
+    func start(
+        _ request: TicketRequest, for requester: Person, team: Team, categoryName: String?, followUpOf: TicketNumber? = nil,
+        now: Date, in db: Database
+    ) throws -> TicketOpening {
+        let offeredTo = try offerees(in: team, priority: request.priority, store: requester.store, now: now, in: db)
         var ticket = Ticket(
             number: TicketNumber.first, requester: requester.userID, requesterName: requester.name, store: requester.store,
             region: requester.region, category: request.category, priority: request.priority,
             subject: Ticket.subject(of: request.question), question: request.question, team: team.id, offeredTo: offeredTo,
             reasons: request.reasons, candidates: request.candidates, confidence: request.confidence,
             intake: request.intake, createdAt: now)
-        ticket.categoryName = category?.name
-        ticket.responseDueAt = routing.firstResponse(for: request.priority).due(from: now, calendar: team.calendar)
+        ticket.categoryName = categoryName
+        ticket.followUpOf = followUpOf
         ticket = try store.insert(ticket, in: db)
-        let offer = offer(ticket, team: team)
-        ticket.offerCards = [offer.cardID]
-        try store.update(ticket, in: db)
+        // Out of hours a non-urgent ticket is offered when the team opens (`TicketAlarm.offer`).
+        let offer = offeredTo.isEmpty ? nil : offer(ticket, team: team)
+        if let offer { ticket.offerCards = [offer.cardID] }
+        // One offeree: their time to claim counts from now. None: the offer waits from now.
+        ticket.heldSince = offeredTo.count <= 1 ? now : nil
 
         for line in request.transcript {
             try store.record(
@@ -86,16 +115,29 @@ public struct TicketDesk: Sendable {
             TicketEvent(
                 ticket: ticket.number, at: now, actor: requester.userID, kind: .opened,
                 text: ticket.reasons.map(\.rawValue).joined(separator: ","), detail: team.id.rawValue), in: db)
-        try store.record(
-            TicketEvent(
-                ticket: ticket.number, at: now, actor: "bot", kind: .offered, detail: offeredTo.joined(separator: ",")),
-            in: db)
-        let told = openedText(ticket, team: team, now: now)
+        if let followUpOf {
+            try store.record(
+                TicketEvent(ticket: ticket.number, at: now, actor: "bot", kind: .followUp, detail: "\(followUpOf)"), in: db)
+            try store.record(
+                TicketEvent(ticket: followUpOf, at: now, actor: "bot", kind: .followUp, detail: "\(ticket.number)"), in: db)
+        }
+        if !offeredTo.isEmpty {
+            try store.record(
+                TicketEvent(
+                    ticket: ticket.number, at: now, actor: "bot", kind: .offered, detail: offeredTo.joined(separator: ",")),
+                in: db)
+        }
+        try save(&ticket, in: db)
+        var told = openedText(ticket, team: team, now: now)
+        if let followUpOf {
+            told = texts.followUpOpened.filled(["ticket": "\(ticket.number)", "previous": "\(followUpOf)"]) + told
+        }
         try store.record(
             TicketMessage(ticket: ticket.number, at: now, direction: .toAssociate, author: "bot", text: told), in: db)
         try own(ticket.number, requester: requester.userID, in: db, now: now)
-        return TicketOpening(
-            ticket: ticket, notices: [.associate(requester.userID, .text(told)), .agents(offeredTo, .offer(offer))], isNew: true)
+        var notices: [TicketNotice] = [.associate(requester.userID, .text(told))]
+        if let offer { notices.append(.agents(offeredTo, .offer(offer))) }
+        return TicketOpening(ticket: ticket, notices: notices, isNew: true)
     }
 
     /// A hand-over while the associate's earlier ticket is still active (they went back to the bot with
@@ -127,16 +169,39 @@ public struct TicketDesk: Sendable {
         ]
     }
 
-    /// Who a new ticket is offered to: inside working hours the member chosen (fewest active tickets,
-    /// preferring whoever handled the same store lately); else, or when no one can be chosen, the whole
-    /// team and its lead.
-    func offerees(in team: Team, store requesterStore: String?, now: Date, in db: Database) throws -> [String] {
-        guard team.calendar.isWorking(at: now) else { return team.everyone }
+    /// Who a new ticket is offered to. Inside working hours: the member chosen among those on duty and
+    /// under the team's cap (fewest active tickets, preferring whoever handled the same store lately), or
+    /// every such member when the team offers to everyone; when none is available, everyone on duty (the
+    /// lead when no one is). Outside working hours an urgent ticket goes at once to the on-call members
+    /// and the lead; any other waits for the team to open (empty).
+    func offerees(in team: Team, priority: TicketPriority, store requesterStore: String?, now: Date, in db: Database)
+        throws -> [String]
+    {
+        guard team.calendar.isWorking(at: now) else {
+            guard priority == .urgent else { return [] }
+            let onCall = team.everyone.filter { $0 == team.lead || team.onCall.contains($0) }
+            return onCall.isEmpty ? team.everyone : onCall
+        }
+        let duty = try store.duty(of: team.everyone, in: db)
+        let onDuty = { (agent: String) in !(duty[agent]?.isOff(at: now) ?? false) }
         let counts = try store.activeCounts(of: team.members, in: db)
-        let recent = try store.storesHandled(since: now.addingTimeInterval(-Self.storeAffinity), in: db)
-        let chosen = Assignment.chooseMember(
-            of: team, openTickets: counts, recentStores: recent, store: requesterStore, isAvailable: { _ in true })
-        return chosen.map { [$0] } ?? team.everyone
+        let available = { (agent: String) in onDuty(agent) && team.cap.map { counts[agent, default: 0] < $0 } ?? true }
+        if team.offersToEveryone {
+            let free = team.members.filter(available)
+            if !free.isEmpty { return Self.unique(free + [team.lead].compactMap { $0 }.filter(onDuty)) }
+        } else {
+            let recent = try store.storesHandled(since: now.addingTimeInterval(-Self.storeAffinity), in: db)
+            let chosen = Assignment.chooseMember(
+                of: team, openTickets: counts, recentStores: recent, store: requesterStore, isAvailable: available)
+            if let chosen { return [chosen] }
+        }
+        let present = team.everyone.filter(onDuty)
+        return present.isEmpty ? [team.lead ?? team.everyone.first].compactMap { $0 } : present
+    }
+
+    static func unique(_ ids: [String]) -> [String] {
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }
     }
 
     /// The conversation of `requester` belongs to the ticket `number` (the bot stays silent in it).

@@ -11,4 +11,6 @@ public enum TicketDeskError: Error, Sendable, Equatable {
     case alreadyWith(TicketNumber, holder: String)
     /// A reassignment to no known agent or team.
     case unknownTarget(String)
+    /// Only a resolved ticket reopens (a closed one gets a follow-up ticket instead).
+    case notResolved(TicketNumber, TicketStatus)
 }

@@ -27,6 +27,23 @@ public struct TicketEvent: Sendable, Equatable, Codable, FetchableRecord, Mutabl
         case withdrawn
         /// The associate gave the conversation back to the bot (新问题); the ticket stays open.
         case returnedToBot = "returned_to_bot"
+        /// The agent asked the store for something (`text`); the SLA pauses.
+        case waiting
+        /// The store answered the agent's question; the SLA runs again.
+        case resumed
+        /// The store was reminded of the agent's question.
+        case storeReminded = "store_reminded"
+        /// Closed by StoreDesk (`detail`: why — `resolved` 72 hours after resolution, `no_answer` from the store).
+        case closed
+        /// An SLA warning went out (`detail`: the target, `text`: to whom).
+        case slaWarning = "sla_warning"
+        /// An SLA target was breached (`detail`: the target, `text`: to whom).
+        case slaBreach = "sla_breach"
+        /// Nobody claimed or replied in time: back to the team (`detail`: who had it).
+        case returnedToTeam = "returned_to_team"
+        /// A follow-up ticket was opened about this closed one (`detail`: its number), or this one
+        /// follows up another (`detail`: that number).
+        case followUp = "follow_up"
     }
 
     public var id: Int64?

@@ -14,6 +14,17 @@ public struct TicketFilter: Sendable, Equatable {
     /// Only tickets with a number below this one (the next page).
     public var before: TicketNumber?
     public var limit: Int
+    /// Only tickets near or past an SLA due time at `now`.
+    public var breaching: Breaching?
+    public var now: Date?
+
+    /// How close to a breach.
+    public enum Breaching: String, Sendable {
+        /// Past the 80% warning of a target still open, or past its due time.
+        case soon
+        /// Past the due time of a target still open.
+        case now
+    }
 
     public init(
         statuses: [TicketStatus] = [], team: TeamID? = nil, teams: [TeamID] = [], region: String? = nil, category: String? = nil,
@@ -55,6 +66,13 @@ public protocol TicketStore: Sendable {
     func knownName(of agent: String, in db: Database) throws -> String?
     /// The agent last shown under `name` on a ticket, if any.
     func agent(named name: String, in db: Database) throws -> String?
+    /// The tickets whose next alarm is due by `now`, earliest first.
+    func dueTickets(at now: Date, limit: Int, in db: Database) throws -> [TicketNumber]
+    /// Every ticket the scheduler still watches (not closed), to compute their due times again.
+    func watchedTickets(in db: Database) throws -> [TicketNumber]
+    /// What agents said of their duty (下班/上班), for those of `agents` who said anything.
+    func duty(of agents: [String], in db: Database) throws -> [String: AgentDuty]
+    func setDuty(_ duty: AgentDuty, in db: Database) throws
 }
 
 /// `TicketStore` on the application's SQLite database.
@@ -121,6 +139,15 @@ public struct DatabaseTicketStore: TicketStore {
         if let assignee = filter.assignee { request = request.filter(Column("assignee") == assignee) }
         if let store = filter.store { request = request.filter(Column("store") == store) }
         if let before = filter.before { request = request.filter(Column("number") < before.rawValue) }
+        if let breaching = filter.breaching {
+            let now = filter.now ?? Date()
+            let active = TicketStatus.allCases.filter(\.isActive).map(\.rawValue)
+            let first = breaching == .soon ? Column("first_response_warn_at") : Column("response_due_at")
+            let last = breaching == .soon ? Column("resolution_warn_at") : Column("resolution_due_at")
+            // A first response still owed, or a resolution still owed, whose moment has passed.
+            request = request.filter(active.contains(Column("status")))
+                .filter((Column("first_reply_at") == nil && first <= now) || last <= now)
+        }
         return try request.order(Column("number").desc).limit(max(1, min(filter.limit, 500))).fetchAll(db)
     }
 
@@ -157,6 +184,27 @@ public struct DatabaseTicketStore: TicketStore {
                 SELECT assignee_name FROM ticket WHERE assignee = ? AND assignee_name IS NOT NULL AND assignee_name != assignee
                 ORDER BY number DESC LIMIT 1
                 """, arguments: [agent])
+    }
+
+    public func dueTickets(at now: Date, limit: Int, in db: Database) throws -> [TicketNumber] {
+        try Int.fetchAll(
+            db, sql: "SELECT number FROM ticket WHERE next_check_at <= ? ORDER BY next_check_at LIMIT ?",
+            arguments: [now, limit]
+        ).map { TicketNumber($0) }
+    }
+
+    public func watchedTickets(in db: Database) throws -> [TicketNumber] {
+        try Int.fetchAll(db, sql: "SELECT number FROM ticket WHERE status != 'closed' ORDER BY number").map { TicketNumber($0) }
+    }
+
+    public func duty(of agents: [String], in db: Database) throws -> [String: AgentDuty] {
+        guard !agents.isEmpty else { return [:] }
+        let rows = try AgentDuty.filter(agents.contains(Column("agent"))).fetchAll(db)
+        return Dictionary(rows.map { ($0.agent, $0) }) { $1 }
+    }
+
+    public func setDuty(_ duty: AgentDuty, in db: Database) throws {
+        try duty.save(db)
     }
 
     public func agent(named name: String, in db: Database) throws -> String? {

@@ -34,6 +34,13 @@ public struct TicketTexts: Sendable, Equatable {
     public var noSuchTicket = "没有找到工单 {ticket}。回复“本店工单”查看本店的工单。"
     public var ticketEnded = "工单 {ticket} {status}。有新问题请直接告诉我。"
     public var storeTicketsIntro = "本店的工单："
+    public var followUpOpened = "工单 {previous} 已关闭，已为您开新工单跟进。"
+    public var followUpQuestion = "跟进工单 {previous}：{text}"
+    public var reopenedToTeam = "已重新打开工单 {ticket}。{agent}目前不在岗，已交给{team}跟进。"
+    /// `#1001 等待 …`: the agent's question, relayed.
+    public var waitQuestion = "【{ticket} {team} {agent}】需要您补充：{text}\n直接回复即可，处理人收到后会继续处理。"
+    public var storeReminder = "提醒：工单 {ticket} 的处理人还在等您回复：{text}\n直接回复即可；如果一直没有回复，工单会在{close}自动关闭。"
+    public var waitExpiredForAssociate = "工单 {ticket} 等您回复的时间已过，已关闭。如果问题还在，请重新描述，我会再转给总部。"
     public var noStoreTickets = "本店目前没有进行中的工单。"
 
     // To agents
@@ -60,6 +67,7 @@ public struct TicketTexts: Sendable, Equatable {
     public var usage: [String: String] = [
         "解决": "“{ticket} 解决 处理结果”", "备注": "“{ticket} 备注 内容”", "转": "“{ticket} 转 同事账号或团队名”",
         "转派": "“{ticket} 转派 同事账号或团队名”", "转给": "“{ticket} 转给 同事账号或团队名”",
+        "等待": "“{ticket} 等待 要门店补充的内容”",
     ]
     public var associateWrote = "【{ticket} {requester}】{text}"
     public var associateWithdrew = "门店已撤回工单 {ticket}。"
@@ -67,11 +75,25 @@ public struct TicketTexts: Sendable, Equatable {
     public var reopenedToAgent = "门店反馈工单 {ticket} 没解决，已重新打开，请继续跟进。"
     public var notYours = "工单 {ticket} 不在您名下（{holder}）。"
     public var notFoundForAgent = "没有工单 {ticket}。"
+    public var notResolved = "工单 {ticket} {status}：只有已解决的工单能重新打开（已关闭的请开跟进工单）。"
     public var notActiveForAgent = "工单 {ticket} {status}，不能再操作。"
     public var unknownTarget = "找不到同事或团队“{target}”。转派请写同事账号或团队名。"
     public var myTicketsIntro = "您名下的工单："
     public var noMyTickets = "您名下没有进行中的工单。"
     public var queueIntro = "待认领的工单："
+    public var waitAck = "已向门店提问（工单 {ticket}），门店回复前 SLA 暂停；{remind}还没回复会提醒门店。"
+    public var storeAnswered = "门店已回复，SLA 继续计时。"
+    public var waitExpiredForAgent = "工单 {ticket} 门店一直没有回复您的提问，已自动关闭。"
+    public var offDutyAck = "已下班：{until}前不再给您派新工单。回复“上班”可以提前回来。"
+    public var offDutyHolding = "您名下还有 {count} 个进行中的工单，超时没有处理会退回团队队列。"
+    public var onDutyAck = "已上班，新工单会继续派给您。"
+    public var notAnAgentTeam = "您不在任何团队里，不用下班/上班。"
+    public var returnedToTeamForAgent = "工单 {ticket} 您 {after}内没有{action}，已退回{team}的队列。"
+    public var slaWarning = "⚠️ 工单 {ticket} 的{target}时限快到了：{due}前（{store}：{subject}）。"
+    public var slaBreach = "❗ 工单 {ticket} 已超出{target}时限（应在 {due}前；{holder}）。{store}：{subject}"
+    public var slaManager = "❗ 工单 {ticket} 超出{target}时限已久（应在 {due}前；{team}，{holder}），请关注。{store}：{subject}"
+    public var slaTargetNames: [SLAKind: String] = [.firstResponse: "首次响应", .resolution: "解决"]
+    public var returnedLabel = "已退回队列"
     public var emptyQueue = "没有待认领的工单。"
     public var help = """
         工单命令：
@@ -81,7 +103,8 @@ public struct TicketTexts: Sendable, Equatable {
         #1001 详情 — 查看案情
         #1001 认领 — 认领工单
         #1001 转 同事账号或团队名 — 转派
-        我的工单 · 队列 · 帮助
+        #1001 等待 问题 — 请门店补充（门店回复前 SLA 暂停）
+        我的工单 · 队列 · 下班 · 上班 · 帮助
         其他消息会当作向机器人提问。
         """
 

@@ -36,6 +36,37 @@ extension TicketController {
             }
         }
 
+        /// One SLA target: when it is due (nil while the ticket waits on the store), when the assignee is
+        /// warned, when it was breached, and the minutes it took once reached (working or clock minutes,
+        /// as the target counts).
+        struct Target: Encodable {
+            var dueAt: Date?
+            var warnAt: Date?
+            var breachedAt: Date?
+            var minutes: Int?
+            /// Whether it was reached in time; nil while still open.
+            var met: Bool?
+            enum CodingKeys: String, CodingKey {
+                case minutes, met
+                case dueAt = "due_at"
+                case warnAt = "warn_at"
+                case breachedAt = "breached_at"
+            }
+        }
+        struct SLA: Encodable {
+            var firstResponse: Target
+            var resolution: Target
+            /// Since when the ticket waits on the store (the SLA is paused), and what the store was asked.
+            var waitingSince: Date?
+            var waitQuestion: String?
+            enum CodingKeys: String, CodingKey {
+                case resolution
+                case firstResponse = "first_response"
+                case waitingSince = "waiting_since"
+                case waitQuestion = "wait_question"
+            }
+        }
+
         var number: Int
         var status: String
         var priority: String
@@ -63,6 +94,8 @@ extension TicketController {
         var resolution: String?
         var closedAt: Date?
         var csat: CSAT?
+        var sla: SLA
+        var followUpOf: Int?
 
         init(_ ticket: Ticket, routing: RoutingTable) {
             number = ticket.number.rawValue
@@ -94,11 +127,23 @@ extension TicketController {
             resolution = ticket.resolution
             closedAt = ticket.closedAt
             csat = ticket.rating.map { CSAT(rating: $0.rawValue, ratedAt: ticket.ratedAt) }
+            let firstMet: Bool? = ticket.firstReplyAt == nil ? nil : ticket.firstResponseBreachedAt == nil
+            let resolutionMet: Bool? = ticket.resolvedAt == nil ? nil : ticket.resolutionBreachedAt == nil
+            sla = SLA(
+                firstResponse: Target(
+                    dueAt: ticket.responseDueAt, warnAt: ticket.firstResponseWarnAt,
+                    breachedAt: ticket.firstResponseBreachedAt, minutes: ticket.firstResponseMinutes, met: firstMet),
+                resolution: Target(
+                    dueAt: ticket.resolutionDueAt, warnAt: ticket.resolutionWarnAt, breachedAt: ticket.resolutionBreachedAt,
+                    minutes: ticket.resolutionMinutes, met: resolutionMet),
+                waitingSince: ticket.waitingSince, waitQuestion: ticket.waitQuestion)
+            followUpOf = ticket.followUpOf?.rawValue
         }
 
         enum CodingKeys: String, CodingKey {
             case number, status, priority, subject, question, requester, store, region, category, team, assignee, reasons
-            case candidates, confidence, intake, resolution, csat
+            case candidates, confidence, intake, resolution, csat, sla
+            case followUpOf = "follow_up_of"
             case requesterName = "requester_name"
             case teamName = "team_name"
             case assigneeName = "assignee_name"

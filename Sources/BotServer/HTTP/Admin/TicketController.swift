@@ -5,8 +5,9 @@ import GRDB
 import Hummingbird
 import Logging
 
-/// `GET /api/v1/tickets`, `GET /api/v1/tickets/{number}` and the agent actions
-/// `POST /api/v1/tickets/{number}/claim|reply|note|resolve|reassign` (`{"agent", "text"}`), each a
+/// `GET /api/v1/tickets` (`?breaching=soon|now` for what is past its SLA warning or due), `GET
+/// /api/v1/tickets/{number}` and the agent actions `POST
+/// /api/v1/tickets/{number}/claim|reply|note|resolve|reassign|wait|reopen` (`{"agent", "text"}`), each a
 /// timeline event with its author. Admin token until the console brings accounts.
 ///
 /// An action does what the same command typed in WeCom does: its messages go out at once (the outbox
@@ -28,6 +29,8 @@ struct TicketController<Context: RequestContext> {
         group.post("tickets/:number/note", use: { try await act(.note, $0, $1) })
         group.post("tickets/:number/resolve", use: { try await act(.resolve, $0, $1) })
         group.post("tickets/:number/reassign", use: { try await act(.reassign, $0, $1) })
+        group.post("tickets/:number/wait", use: { try await act(.wait, $0, $1) })
+        group.post("tickets/:number/reopen", use: { try await act(.reopen, $0, $1) })
     }
 
     private var store: any TicketStore { transaction.desk.store }
@@ -49,6 +52,13 @@ struct TicketController<Context: RequestContext> {
         filter.region = query["region"].map(String.init)
         filter.category = query["category"].map(String.init)
         filter.assignee = query["assignee"].map(String.init)
+        if let breaching = query["breaching"] {
+            guard let value = TicketFilter.Breaching(rawValue: String(breaching)) else {
+                throw APIError(.badRequest, "breaching must be soon (past the 80% warning or due) or now (due)")
+            }
+            filter.breaching = value
+            filter.now = clock.now()
+        }
         let page = try PageQuery(request)
         filter.before = page.before.map { TicketNumber(Int($0)) }
         filter.limit = page.limit
@@ -63,7 +73,7 @@ struct TicketController<Context: RequestContext> {
 
     /// The agent actions of the API.
     enum Action: String {
-        case claim, reply, note, resolve, reassign
+        case claim, reply, note, resolve, reassign, wait, reopen
     }
 
     struct ActionRequest: Decodable {
@@ -83,7 +93,7 @@ struct TicketController<Context: RequestContext> {
             throw APIError(.badRequest, "agent \"\(body.agent)\" is not an agent: escalation.yaml names none such")
         }
         let text = body.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        if action != .claim, text.isEmpty {
+        if action != .claim, action != .reopen, text.isEmpty {
             throw APIError(.badRequest, "text is required for \(action.rawValue)")
         }
         let key = try Self.idempotencyKey(request, action: action, number: number, agent: body.agent, text: text)
@@ -94,6 +104,8 @@ struct TicketController<Context: RequestContext> {
             case .note: .note(number, text)
             case .resolve: .resolve(number, summary: text)
             case .reassign: .reassign(number, to: text)
+            case .wait: .wait(number, question: text)
+            case .reopen: .reopen(number)
             }
         let now = clock.now()
         let name = await directory.place(of: body.agent, now: now)?.name
@@ -109,7 +121,7 @@ struct TicketController<Context: RequestContext> {
             switch error {
             case .notFound: throw APIError(.notFound, message)
             case .unknownTarget: throw APIError(.badRequest, message)
-            case .notYours, .taken, .notActive, .alreadyWith: throw APIError(.conflict, message)
+            case .notYours, .taken, .notActive, .alreadyWith, .notResolved: throw APIError(.conflict, message)
             }
         } catch let reused as IdempotencyKey.Reused {
             throw APIError(
