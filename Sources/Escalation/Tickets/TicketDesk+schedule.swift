@@ -119,13 +119,16 @@ extension TicketDesk {
             return notices
         case .warn(let kind):
             let recipients = ticket.assignee.map { [$0] } ?? ticket.offeredTo
-            let due = kind == .firstResponse ? ticket.responseDueAt : ticket.resolutionDueAt
             try store.record(
                 TicketEvent(
                     ticket: ticket.number, at: now, actor: "bot", kind: .slaWarning, text: recipients.joined(separator: ","),
                     detail: kind.rawValue), in: db)
             return recipients.isEmpty
-                ? [] : [.agents(recipients, .text(slaText(texts.slaWarning, kind, ticket, due: due ?? dueAt, now: now)))]
+                ? []
+                : [
+                    .agents(
+                        recipients, .text(slaText(texts.slaWarning, kind, ticket, due: dueOf(kind, ticket) ?? dueAt, now: now)))
+                ]
         case .breach(let kind):
             switch kind {
             case .firstResponse: ticket.firstResponseBreachedAt = dueAt
