@@ -211,13 +211,16 @@ struct OutboxRateLimitTests {
         let store = CountingOutboxStore(base: base)
         try await FakeWeComServer.with { wecom in
             try await running(worker(store, wecom, clock: clock)) {
+                // The worker merges the held texts first (its pace depends on the machine), then waits.
+                #expect(try await eventually(timeout: .seconds(30)) { try await mergedCount(database.writer) == 2 })
+                let before = store.calls
                 try await Task.sleep(for: .seconds(1))
+                let calls = store.calls - before
+                #expect(calls < 4, "the worker queried the outbox \(calls) times in 1 s while the lane was held")
             }
-            #expect(store.calls < 5, "the worker queried the outbox \(store.calls) times in 1 s")
             #expect(await wecom.state.sendAttempts == 0)
         }
         #expect(try await base.nextDue() == clock.now().addingTimeInterval(59))
-        #expect(try await mergedCount(database.writer) == 2)
     }
 
     @Test("Merging: runs of plain texts only, never past a card or markdown, never a row that may have arrived")

@@ -25,6 +25,9 @@ actor DirectoryCache {
     /// does not add its retries to every message.
     private var failedAt: [String: Date] = [:]
     static let retryAfterFailure: TimeInterval = 5 * 60
+    /// The places read or refreshed since start (this actor is their only writer): every message
+    /// handled asks for one, and the table is read only once per associate.
+    private var remembered: [String: AssociatePlace] = [:]
 
     init(
         database: any DatabaseWriter, lookup: (any DirectoryLookup)?, settings: DirectorySettings, logger: Logger,
@@ -44,7 +47,13 @@ actor DirectoryCache {
 
     /// Where the directory (with the departments' overrides) places `userID`.
     private func directoryPlace(of userID: String, now: Date) async -> AssociatePlace? {
-        let cached = try? await database.read { db in try AssociatePlace.fetchOne(db, key: userID) }
+        let cached: AssociatePlace?
+        if let remembered = remembered[userID] {
+            cached = remembered
+        } else {
+            cached = try? await database.read { db in try AssociatePlace.fetchOne(db, key: userID) }
+            if let cached { remembered[userID] = cached }
+        }
         if let cached, now.timeIntervalSince(cached.fetchedAt) < settings.refreshInterval { return cached }
         guard let lookup else { return cached }
         if let failed = failedAt[userID], now.timeIntervalSince(failed) < Self.retryAfterFailure { return cached }
@@ -59,6 +68,7 @@ actor DirectoryCache {
                 of: user.mainDepartment ?? user.departments.first,
                 to: Self.place(of: user, in: departments, settings: settings, now: now))
             try await database.write { db in try place.save(db) }
+            remembered[userID] = place
             failedAt[userID] = nil
             logger.debug(
                 "Directory entry refreshed",

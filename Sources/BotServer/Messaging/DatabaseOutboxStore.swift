@@ -2,11 +2,28 @@ import Foundation
 import GRDB
 import WeComAdapter
 
-/// The outbox in SQLite (the `outbox` table, `server.v1`, `server.v5`, `server.v8`, `server.v9` and
-/// `server.v10` migrations; `outbox_member_send`, the sends counted against each member's budget; and
+/// The outbox in SQLite (the `outbox` table, `server.v1`, `server.v5`, `server.v8`, `server.v9`,
+/// `server.v10` and `server.v13` migrations; `outbox_member_send`, the sends counted against each member's budget; and
 /// `card_response_code`, the codes that allow updating sent cards).
+///
+/// Sends recorded at about the same time are written together (`GroupCommit`): under load every
+/// message sent is a write, and fewer transactions stand between a callback and its ack.
 struct DatabaseOutboxStore: OutboxStore {
     let writer: any DatabaseWriter
+    private let sends: GroupCommit<Sent, Void>
+
+    init(writer: any DatabaseWriter) {
+        self.writer = writer
+        sends = GroupCommit(writer: writer) { sent, db in try sent.map { try Self.record($0, in: db) } }
+    }
+
+    /// A send WeCom took, to record.
+    private struct Sent: Sendable {
+        let outboxID: Int64
+        let weComMessageID: String?
+        let responseCode: String?
+        let at: Date
+    }
 
     func enqueue(_ items: [OutboxItem], inReplyTo inboxID: Int64?, at now: Date, in db: Database) throws {
         for item in items {
@@ -34,91 +51,87 @@ struct DatabaseOutboxStore: OutboxStore {
     func claimDue(now: Date, limit: Int, budget: OutboxMemberBudget) async throws -> OutboxClaim {
         try await writer.write { db in
             var claim = OutboxClaim()
-            // Held heads no longer count as due, so a held one makes room for the next lane's head.
-            var looked = Set<Int64>()
+            var scan = try LaneScan(in: db)
             while claim.records.count < limit {
-                let heads = try Self.dueHeads(now: now, limit: limit - claim.records.count, in: db)
-                    .filter { $0.id.map { looked.insert($0).inserted } ?? false }
+                let heads = try scan.dueHeads(now: now, limit: limit - claim.records.count, in: db)
                 guard !heads.isEmpty else { break }
-                for var head in heads {
-                    guard let id = head.id else { continue }
-                    if let members = OutboxItem.members(ofLane: head.userID) {
-                        if let hold = try budget.hold(members, now: now, in: db) {
-                            if members.count > 1,
-                                let outcome = try OutboxSplit.split(head, waitingFor: hold.members, now: now, in: db)
-                            {
-                                // It now goes to those with room, in their lane: looked at again as that lane's head.
-                                looked.remove(id)
-                                claim.splits.append(.init(outboxID: id, lane: head.userID, hold: hold, outcome: outcome))
-                                continue
-                            }
-                            var merged = OutboxDigest.Outcome()
-                            if members.count == 1, members[0] == head.userID {
-                                merged = try OutboxDigest.mergeWaitingTexts(inLane: head.userID, in: db)
-                            }
-                            // The head (the digest's first row, if merged) falls due when the window has room.
-                            _ = try OutboxRecord.filter(key: id).updateAll(
-                                db, Column(OutboxRecord.CodingKeys.nextAttemptAt).set(to: hold.until))
-                            claim.held.append(.init(outboxID: id, lane: head.userID, hold: hold, merged: merged))
-                            continue
-                        }
-                        try OutboxMemberBudget.record(members, outboxID: id, attempt: head.attempts, at: now, in: db)
+                for id in heads {
+                    guard var head = try Self.record(id, in: db) else { continue }
+                    // A head split between members now goes to those with room, in their lane: taken
+                    // now when it heads that lane (nothing of it met yet, nothing in flight).
+                    while try !Self.take(head, now: now, budget: budget, into: &claim, in: db) {
+                        // Its old lane's next row is that lane's head now.
+                        scan.reopen(head.userID, from: id)
+                        guard let split = try Self.record(id, in: db), scan.enter(split.userID) else { break }
+                        head = split
                     }
-                    _ = try OutboxRecord.filter(key: id)
-                        .updateAll(
-                            db, Self.status.set(to: Status.sending), Column(OutboxRecord.CodingKeys.startedAt).set(to: now))
-                    head.status = .sending
-                    head.startedAt = now
-                    claim.records.append(head)
                 }
             }
             return claim
         }
     }
 
-    /// Up to `limit` lane heads due at `now` whose lane has nothing in flight, oldest first.
-    private static func dueHeads(now: Date, limit: Int, in db: Database) throws -> [OutboxRecord] {
-        // Heads are the oldest pending row of each lane; a lane with a row `sending` is in flight, and
-        // its pending head waits behind it. Both lookups read the `outbox_lane_head` index (status,
-        // user_id, id, next_attempt_at) only.
-        try OutboxRecord.fetchAll(
-            db,
-            sql: """
-                SELECT * FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox WHERE status = ? GROUP BY user_id)
-                AND next_attempt_at <= ?
-                AND user_id NOT IN (SELECT user_id FROM outbox WHERE status = ?)
-                ORDER BY id LIMIT ?
-                """,
-            arguments: [Status.pending, now, Status.sending, limit])
+    /// Claims `head`, holds it or splits it. - Returns: false when it was split (to be looked at again).
+    private static func take(
+        _ head: OutboxRecord, now: Date, budget: OutboxMemberBudget, into claim: inout OutboxClaim, in db: Database
+    ) throws -> Bool {
+        guard let id = head.id else { return true }
+        if let members = OutboxItem.members(ofLane: head.userID) {
+            if let hold = try budget.hold(members, now: now, in: db) {
+                if members.count > 1, let outcome = try OutboxSplit.split(head, waitingFor: hold.members, now: now, in: db) {
+                    claim.splits.append(.init(outboxID: id, lane: head.userID, hold: hold, outcome: outcome))
+                    return false
+                }
+                var merged = OutboxDigest.Outcome()
+                if members.count == 1, members[0] == head.userID {
+                    merged = try OutboxDigest.mergeWaitingTexts(inLane: head.userID, in: db)
+                }
+                // The head (the digest's first row, if merged) falls due when the window has room.
+                try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ? WHERE id = ?")
+                    .execute(arguments: [hold.until, id])
+                claim.held.append(.init(outboxID: id, lane: head.userID, hold: hold, merged: merged))
+                return true
+            }
+            try OutboxMemberBudget.record(members, outboxID: id, attempt: head.attempts, at: now, in: db)
+        }
+        try db.cachedStatement(sql: "UPDATE outbox SET status = ?, started_at = ? WHERE id = ?")
+            .execute(arguments: [Status.sending, now, id])
+        var claimed = head
+        claimed.status = .sending
+        claimed.startedAt = now
+        claim.records.append(claimed)
+        return true
+    }
+
+    private static func record(_ id: Int64, in db: Database) throws -> OutboxRecord? {
+        try OutboxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE id = ?"), arguments: [id])
     }
 
     func nextDue() async throws -> Date? {
         try await writer.read { db in
-            // SQLite takes a bare column from the row that MIN() chose: the head's own due time.
-            try Date.fetchOne(
-                db,
-                sql: """
-                    SELECT MIN(next_attempt_at) FROM (
-                        SELECT MIN(id), user_id, next_attempt_at FROM outbox WHERE status = ? GROUP BY user_id
-                    ) WHERE user_id NOT IN (SELECT user_id FROM outbox WHERE status = ?)
-                    """,
-                arguments: [Status.pending, Status.sending])
+            var scan = try LaneScan(in: db)
+            return try scan.earliestHead(in: db)
         }
     }
 
     func markSent(_ outboxID: Int64, weComMessageID: String?, responseCode: String?, now: Date) async throws {
-        try await writer.write { db in
-            try OutboxMemberBudget.confirm(outboxID: outboxID, at: now, in: db)
-            if let responseCode,
-                let taskID = try String.fetchOne(db, sql: "SELECT task_id FROM outbox WHERE id = ?", arguments: [outboxID])
-            {
-                try CardUpdateCodes.record(responseCode, card: taskID, member: nil, at: now, in: db)
-            }
-            _ = try OutboxRecord.filter(key: outboxID).updateAll(
-                db, Self.status.set(to: Status.sent), Column(OutboxRecord.CodingKeys.sentAt).set(to: now),
-                Column(OutboxRecord.CodingKeys.weComMessageID).set(to: weComMessageID),
-                Column(OutboxRecord.CodingKeys.responseCode).set(to: responseCode), Self.attempts += 1)
+        try await sends.submit(Sent(outboxID: outboxID, weComMessageID: weComMessageID, responseCode: responseCode, at: now))
+    }
+
+    private static func record(_ sent: Sent, in db: Database) throws {
+        try OutboxMemberBudget.confirm(outboxID: sent.outboxID, at: sent.at, in: db)
+        if let responseCode = sent.responseCode,
+            let taskID = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT task_id FROM outbox WHERE id = ?"), arguments: [sent.outboxID])
+        {
+            try CardUpdateCodes.record(responseCode, card: taskID, member: nil, at: sent.at, in: db)
         }
+        try db.cachedStatement(
+            sql: """
+                UPDATE outbox SET status = ?, sent_at = ?, wecom_msgid = ?, response_code = ?, attempts = attempts + 1
+                WHERE id = ?
+                """
+        ).execute(arguments: [Status.sent, sent.at, sent.weComMessageID, sent.responseCode, sent.outboxID])
     }
 
     func scheduleRetry(_ outboxID: Int64, at date: Date, errcode: Int?, error: String, mayHaveArrived: Bool) async throws {

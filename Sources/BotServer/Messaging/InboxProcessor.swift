@@ -2,12 +2,17 @@ import Categories
 import Escalation
 import Foundation
 import Logging
+import NIOCore
 import Prometheus
 import ServiceLifecycle
 import WeComAdapter
 
 /// Handles accepted messages: one associate's in the order they arrived, different associates'
 /// concurrently, so an associate whose message cannot be handled holds up only themselves.
+///
+/// At most `lanes` associates are handled at once; the others queue, first come first served. Handling
+/// is mostly CPU and the database's single writer: more lanes than a few per core only lengthen the
+/// writer's queue, behind which the callbacks' acks would wait.
 ///
 /// At start it picks up every message accepted but not yet handled (after a crash or restart).
 final class InboxProcessor: Service, Sendable {
@@ -21,7 +26,7 @@ final class InboxProcessor: Service, Sendable {
     private let outboxSignal: WorkSignal
     private let metrics: ServerMetrics
     private let logger: Logger
-    private let lanes = Lanes()
+    private let lanes: Lanes
     private let users: AsyncStream<String>
     private let usersContinuation: AsyncStream<String>.Continuation
     /// Attempts at one message before it is set aside as failed.
@@ -32,9 +37,10 @@ final class InboxProcessor: Service, Sendable {
     init(
         transaction: MessageTransaction, knowledge: LiveKnowledge, settings: BotSettings, directory: DirectoryCache,
         outboxSignal: WorkSignal, clock: any WallClock, metrics: ServerMetrics, logger: Logger,
-        sweepInterval: Duration = .seconds(30)
+        sweepInterval: Duration = .seconds(30), lanes: Int = InboxProcessor.defaultLanes
     ) {
         self.sweepInterval = sweepInterval
+        self.lanes = Lanes(limit: max(1, lanes))
         self.metrics = metrics
         self.store = transaction.inbox
         self.transaction = transaction
@@ -47,6 +53,10 @@ final class InboxProcessor: Service, Sendable {
         self.logger = logger
         (users, usersContinuation) = AsyncStream.makeStream(of: String.self)
     }
+
+    /// Associates handled at once: a few per core, so that one waiting on WeCom's directory or a
+    /// retry's backoff does not idle a core.
+    static var defaultLanes: Int { 4 * max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// Tells the processor that `userID` has a new message.
     func submit(_ userID: String) {
@@ -64,7 +74,14 @@ final class InboxProcessor: Service, Sendable {
                 await withDiscardingTaskGroup { group in
                     for await user in users {
                         guard await lanes.begin(user) else { continue }
-                        group.addTask { await self.drain(user) }
+                        group.addTask {
+                            // The lane's task goes on with the next associate waiting for a lane.
+                            var next: String? = user
+                            while let user = next {
+                                await self.drain(user)
+                                next = await self.lanes.finish(user)
+                            }
+                        }
                     }
                 }
                 sweeping.cancelAll()
@@ -95,12 +112,10 @@ final class InboxProcessor: Service, Sendable {
 
     /// Handles the associate's pending messages in order until none is left.
     private func drain(_ user: String) async {
-        repeat {
-            while !Task.isCancelled, let record = await nextMessage(of: user) {
-                await handle(record)
-            }
-            if await lanes.takeDue(user) { await handleDue(user) }
-        } while await lanes.finish(user) == .again
+        while !Task.isCancelled, let (record, conversation) = await nextMessage(of: user) {
+            await handle(record, conversation: conversation)
+        }
+        if await lanes.takeDue(user) { await handleDue(user) }
     }
 
     /// Time passed in `user`'s conversation with no message (`ConversationInput.tick`): an intake left
@@ -110,7 +125,8 @@ final class InboxProcessor: Service, Sendable {
         let metadata: Logger.Metadata = ["user": "\(user)"]
         do {
             let now = clock.now()
-            let state = try await transaction.conversationState(of: user)
+            let stored = try await transaction.conversation(of: user)
+            let state = stored.state
             guard let due = state.dueAt, due <= now else { return }
             let snapshot = knowledge.engine
             let person = await associate(user, now: now)
@@ -122,7 +138,7 @@ final class InboxProcessor: Service, Sendable {
                 now: now)
             let replies = renderer.messages(step.replies, to: user, in: Self.script(of: nil, states: [state]))
             let opened = try await transaction.complete(
-                nil, messageKey: "due:\(user):\(Int(due.timeIntervalSince1970))", of: person, from: state, step: step,
+                nil, messageKey: "due:\(user):\(Int(due.timeIntervalSince1970))", of: person, from: stored, step: step,
                 replies: replies, categories: snapshot.knowledgeBase.categories, now: now)
             logger.notice("Intake left unanswered; the hand-over goes ahead", metadata: metadata)
             recordOpened(opened, metadata: metadata)
@@ -152,9 +168,9 @@ final class InboxProcessor: Service, Sendable {
         }
     }
 
-    private func nextMessage(of user: String) async -> InboxRecord? {
+    private func nextMessage(of user: String) async -> (InboxRecord, StoredConversation)? {
         do {
-            return try await store.nextPendingMessage(of: user)
+            return try await transaction.nextMessage(of: user)
         } catch {
             logger.error("Cannot read the inbox; will look again", metadata: ["user": "\(user)", "error": "\(error)"])
             try? await Task.sleep(for: .seconds(1))
@@ -164,7 +180,8 @@ final class InboxProcessor: Service, Sendable {
         }
     }
 
-    private func handle(_ record: InboxRecord) async {
+    /// Handles `record`, from `conversation` as read with it.
+    private func handle(_ record: InboxRecord, conversation: StoredConversation) async {
         guard let id = record.id else { return }
         let metadata: Logger.Metadata = ["inbox": "\(id)", "key": "\(record.dedupeKey)", "user": "\(record.userID)"]
         do {
@@ -174,12 +191,14 @@ final class InboxProcessor: Service, Sendable {
                 return
             }
             // An agent's claim or a resolution may change the conversation meanwhile: then again, on the new state.
+            var conversation = conversation
             for attempt in 1... {
                 do {
-                    try await handleAssociate(message, record: record, metadata: metadata)
+                    try await handleAssociate(message, record: record, conversation: conversation, metadata: metadata)
                     break
                 } catch is MessageTransaction.ConversationChanged where attempt < 5 {
                     logger.debug("Conversation changed while handling; handling again", metadata: metadata)
+                    conversation = try await transaction.conversation(of: message.fromUser)
                 }
             }
         } catch {
@@ -233,12 +252,14 @@ final class InboxProcessor: Service, Sendable {
         if !notices.isEmpty { await outboxSignal.notify() }
     }
 
-    private func handleAssociate(_ message: CallbackMessage, record: InboxRecord, metadata: Logger.Metadata) async throws {
+    private func handleAssociate(
+        _ message: CallbackMessage, record: InboxRecord, conversation: StoredConversation, metadata: Logger.Metadata
+    ) async throws {
         guard let id = record.id else { return }
         let now = clock.now()
         // One snapshot of the knowledge for the whole message: an edit meanwhile cannot mix versions.
         let snapshot = knowledge.engine
-        let state = try await transaction.conversationState(of: message.fromUser)
+        let state = conversation.state
         var step = ConversationReducer.Step(state: state, effects: [])
         var person = TicketDesk.Person(userID: message.fromUser)
         if let input = ConversationInput(message) {
@@ -255,7 +276,7 @@ final class InboxProcessor: Service, Sendable {
         let script = Self.script(of: ConversationInput(message), states: [step.state, state])
         let replies = renderer.messages(step.replies, to: message.fromUser, in: script)
         let opened = try await transaction.complete(
-            id, messageKey: record.dedupeKey, of: person, from: state, step: step, replies: replies,
+            id, messageKey: record.dedupeKey, of: person, from: conversation, step: step, replies: replies,
             categories: snapshot.knowledgeBase.categories, now: now)
         let logged = step.loggedQuestion
         let reasons = logged?.assessment.reasons.map { $0.rawValue }.joined(separator: ",") ?? ""
@@ -307,33 +328,49 @@ final class InboxProcessor: Service, Sendable {
         return hot
     }
 
-    /// Which associates are being handled, so that each has at most one lane.
+    /// Which associates are being handled, so that each has at most one lane, and who waits for one.
     private actor Lanes {
-        enum Next { case again, done }
+        let limit: Int
         private var running: Set<String> = []
+        /// Running associates with a message that came after their lane last looked.
         private var rerun: Set<String> = []
+        private var waiting = CircularBuffer<String>()
+        private var isWaiting: Set<String> = []
+        private var due: Set<String> = []
 
-        /// True when a lane must start; false when one runs already (it will look again).
+        init(limit: Int) { self.limit = limit }
+
+        /// True when a lane must start for `user` now; false when theirs runs already (it will look
+        /// again) or they wait for a free lane.
         func begin(_ user: String) -> Bool {
             if running.contains(user) {
                 rerun.insert(user)
+                return false
+            }
+            guard !isWaiting.contains(user) else { return false }
+            guard running.count < limit else {
+                waiting.append(user)
+                isWaiting.insert(user)
                 return false
             }
             running.insert(user)
             return true
         }
 
-        private var due: Set<String> = []
-
         /// `user`'s conversation is due (`ConversationState.dueAt`): their lane looks at it after their messages.
         func markDue(_ user: String) { due.insert(user) }
 
         func takeDue(_ user: String) -> Bool { due.remove(user) != nil }
 
-        func finish(_ user: String) -> Next {
-            if rerun.remove(user) != nil { return .again }
+        /// `user`'s lane found nothing more: who the lane takes next (`user` again when a message came
+        /// meanwhile, else the associate waiting longest), nil when it ends.
+        func finish(_ user: String) -> String? {
+            if rerun.remove(user) != nil { return user }
             running.remove(user)
-            return .done
+            guard let next = waiting.popFirst() else { return nil }
+            isWaiting.remove(next)
+            running.insert(next)
+            return next
         }
     }
 }

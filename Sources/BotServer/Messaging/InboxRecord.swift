@@ -27,6 +27,34 @@ struct InboxRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersis
     var receivedAt: Date
     var processedAt: Date?
 
+    init(
+        id: Int64? = nil, dedupeKey: String, userID: String, xml: String, status: Status, attempts: Int,
+        lastError: String? = nil, receivedAt: Date, processedAt: Date? = nil
+    ) {
+        self.id = id
+        self.dedupeKey = dedupeKey
+        self.userID = userID
+        self.xml = xml
+        self.status = status
+        self.attempts = attempts
+        self.lastError = lastError
+        self.receivedAt = receivedAt
+        self.processedAt = processedAt
+    }
+
+    /// Read by column, not through `Decodable`: every message handled reads its row.
+    init(row: Row) throws {
+        id = row["id"]
+        dedupeKey = row["dedupe_key"]
+        userID = row["user_id"]
+        xml = row["xml"]
+        status = row["status"]
+        attempts = row["attempts"]
+        lastError = row["last_error"]
+        receivedAt = row["received_at"]
+        processedAt = row["processed_at"]
+    }
+
     mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }

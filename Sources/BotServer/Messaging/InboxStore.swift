@@ -16,17 +16,19 @@ protocol InboxStore: Sendable {
     func recordFailure(of inboxID: Int64, error: String, giveUp: Bool) async throws
 }
 
-/// `InboxStore` on the application's SQLite database.
+/// `InboxStore` on the application's SQLite database. Accepts are group-committed (`GroupCommit`);
+/// the statements run for every message are cached.
 struct DatabaseInboxStore: InboxStore {
     let database: any DatabaseWriter
+    private let accepts: GroupCommit<AcceptedCallback, Bool>
+
+    init(database: any DatabaseWriter) {
+        self.database = database
+        accepts = GroupCommit(writer: database) { callbacks, db in try AcceptedCallback.insert(callbacks, in: db) }
+    }
 
     func accept(dedupeKey: String, userID: String, xml: String, receivedAt: Date) async throws -> Bool {
-        try await database.write { db in
-            var record = InboxRecord(
-                dedupeKey: dedupeKey, userID: userID, xml: xml, status: .pending, attempts: 0, receivedAt: receivedAt)
-            try record.insert(db, onConflict: .ignore)
-            return db.changesCount > 0
-        }
+        try await accepts.submit(.init(dedupeKey: dedupeKey, userID: userID, xml: xml, receivedAt: receivedAt))
     }
 
     func usersWithPendingMessages() async throws -> [String] {
@@ -38,16 +40,20 @@ struct DatabaseInboxStore: InboxStore {
     }
 
     func nextPendingMessage(of userID: String) async throws -> InboxRecord? {
-        try await database.read { db in
-            try InboxRecord.filter(Column("status") == InboxRecord.Status.pending && Column("user_id") == userID)
-                .order(Column("id")).fetchOne(db)
-        }
+        try await database.read { db in try Self.nextPendingMessage(of: userID, in: db) }
+    }
+
+    /// The associate's oldest pending message, read inside the caller's transaction.
+    static func nextPendingMessage(of userID: String, in db: Database) throws -> InboxRecord? {
+        try InboxRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM inbox WHERE status = ? AND user_id = ? ORDER BY id LIMIT 1"),
+            arguments: [InboxRecord.Status.pending, userID])
     }
 
     func markHandled(_ inboxID: Int64, at now: Date, in db: Database) throws {
-        try InboxRecord.filter(key: inboxID).updateAll(
-            db, Column("status").set(to: InboxRecord.Status.processed), Column("processed_at").set(to: now),
-            Column("attempts") += 1)
+        try db.cachedStatement(
+            sql: "UPDATE inbox SET status = ?, processed_at = ?, attempts = attempts + 1 WHERE id = ?"
+        ).execute(arguments: [InboxRecord.Status.processed, now, inboxID])
     }
 
     func recordFailure(of inboxID: Int64, error: String, giveUp: Bool) async throws {

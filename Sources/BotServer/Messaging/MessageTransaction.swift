@@ -44,8 +44,16 @@ struct MessageTransaction: Sendable {
     }
 
     /// What the bot remembers of the associate's conversation.
-    func conversationState(of userID: String) async throws -> ConversationState {
-        try await database.read { [conversations] db in try conversations.state(of: userID, in: db) }
+    func conversation(of userID: String) async throws -> StoredConversation {
+        try await database.read { [conversations] db in try conversations.stored(of: userID, in: db) }
+    }
+
+    /// The associate's oldest message still to be handled, and their conversation, in one read.
+    func nextMessage(of userID: String) async throws -> (InboxRecord, StoredConversation)? {
+        try await database.read { [conversations] db in
+            guard let record = try DatabaseInboxStore.nextPendingMessage(of: userID, in: db) else { return nil }
+            return (record, try conversations.stored(of: userID, in: db))
+        }
     }
 
     /// Associates whose conversation needs the bot by `now` without a message from them, oldest first.
@@ -60,13 +68,13 @@ struct MessageTransaction: Sendable {
     /// - Returns: the tickets opened.
     @discardableResult
     func complete(
-        _ inboxID: Int64?, messageKey: String, of person: TicketDesk.Person, from previous: ConversationState,
+        _ inboxID: Int64?, messageKey: String, of person: TicketDesk.Person, from previous: StoredConversation,
         step: ConversationReducer.Step, replies: [OutgoingMessage], categories: [Category], now: Date
     ) async throws -> [Ticket] {
         try await database.write { [self] db in
             let userID = person.userID
             // Checked again just before anything is queued, so a bot reply never races a claim or a resolution.
-            guard try conversations.state(of: userID, in: db) == previous else { throw ConversationChanged() }
+            guard try conversations.revision(of: userID, in: db) == previous.revision else { throw ConversationChanged() }
             try conversations.save(step.state, of: userID, at: now, in: db)
             try outbox.enqueue(replies, inReplyTo: inboxID, at: now, in: db)
             var opened: [Ticket] = []

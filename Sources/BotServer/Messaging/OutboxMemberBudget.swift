@@ -42,11 +42,11 @@ struct OutboxMemberBudget: Sendable, Equatable {
                 // The limit-th most recent send in the window: once it leaves the window, one more fits.
                 guard
                     let oldest = try Int64.fetchOne(
-                        db,
-                        sql: """
-                            SELECT at_ms FROM \(Self.tableName) WHERE member = ? AND at_ms > ?
-                            ORDER BY at_ms DESC LIMIT 1 OFFSET ?
-                            """,
+                        db.cachedStatement(
+                            sql: """
+                                SELECT at_ms FROM \(Self.tableName) WHERE member = ? AND at_ms > ?
+                                ORDER BY at_ms DESC LIMIT 1 OFFSET ?
+                                """),
                         arguments: [member, nowMS - Self.milliseconds(window), max(1, limit) - 1])
                 else { continue }
                 until = max(until ?? 0, oldest + Self.milliseconds(window))
@@ -62,12 +62,12 @@ struct OutboxMemberBudget: Sendable, Equatable {
     /// arrived.
     static func record(_ members: [String], outboxID: Int64, attempt: Int, at now: Date, in db: Database) throws {
         for member in members {
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO \(tableName) (outbox_id, attempt, member, at_ms) VALUES (?, ?, ?, ?)",
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO \(tableName) (outbox_id, attempt, member, at_ms) VALUES (?, ?, ?, ?)"
+            ).execute(
                 arguments: [outboxID, attempt, member, milliseconds(now)])
             // Sends older than the longest window count no more; pruned per member on the index.
-            try db.execute(
-                sql: "DELETE FROM \(tableName) WHERE member = ? AND at_ms <= ?",
+            try db.cachedStatement(sql: "DELETE FROM \(tableName) WHERE member = ? AND at_ms <= ?").execute(
                 arguments: [member, milliseconds(now) - milliseconds(hour)])
         }
     }
@@ -76,19 +76,21 @@ struct OutboxMemberBudget: Sendable, Equatable {
     /// that a slow send does not make the window look freer than WeCom's. Call before the row's
     /// `attempts` moves on.
     static func confirm(outboxID: Int64, at now: Date, in db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE \(tableName) SET at_ms = MAX(at_ms, ?)
                 WHERE outbox_id = ? AND attempt = (SELECT attempts FROM outbox WHERE id = ?)
-                """,
+                """
+        ).execute(
             arguments: [milliseconds(now), outboxID, outboxID])
     }
 
     /// WeCom refused the current attempt of `outboxID` with an errcode, so it delivered nothing and
     /// the attempt counts no more. Call before the row's `attempts` moves on.
     static func refund(outboxID: Int64, in db: Database) throws {
-        try db.execute(
-            sql: "DELETE FROM \(tableName) WHERE outbox_id = ? AND attempt = (SELECT attempts FROM outbox WHERE id = ?)",
+        try db.cachedStatement(
+            sql: "DELETE FROM \(tableName) WHERE outbox_id = ? AND attempt = (SELECT attempts FROM outbox WHERE id = ?)"
+        ).execute(
             arguments: [outboxID, outboxID])
     }
 

@@ -214,6 +214,15 @@ struct AppDatabase: Sendable {
                 table.column("sent_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("server.v13.outbox-pending-heads") { db in
+            // Only the pending rows, in order, with all that finding lane heads reads (status too, or SQLite
+            // reads the table as well): the outbox worker walks it from the oldest row (`LaneScan`), so its
+            // cost follows the unsent rows, never the history.
+            try db.execute(
+                sql: """
+                    CREATE INDEX outbox_pending_order ON outbox(id, user_id, next_attempt_at, status) WHERE status = 'pending'
+                    """)
+        }
         return migrator
     }
 }
