@@ -74,31 +74,20 @@ struct InboxUnderLoadTests {
     @Test("With one lane, every associate's messages are still handled, each associate's in order")
     func oneLaneServesEveryone() async throws {
         let database = try AppDatabase(writer: DatabaseQueue())
-        let bot = BotSettings()
-        let logger = Logger(label: "test")
-        let knowledgeStore = DatabaseKnowledgeStore(database: database.writer)
-        try await seedKnowledgeIfEmpty(knowledgeStore, from: TestConfiguration.seedConfig, logger: logger)
-        let knowledge = await LiveKnowledge(
-            knowledgeBase: try await knowledgeStore.knowledgeBase(), settings: bot, builder: TestConfiguration.engines)
-        let transaction = MessageTransaction(database: database.writer)
+        let pipeline = try await TestPipeline(database: database, logger: Logger(label: "test"))
+        let transaction = pipeline.transaction
         let users = (1...12).map { "store\($0)" }
         var next = 9000
         for round in ["调拨单在哪查", "会员积分怎么查"] {
             for user in users {
                 next += 1
-                let xml =
-                    "<xml><ToUserName><![CDATA[\(TestWeCom.corpID)]]></ToUserName><FromUserName><![CDATA[\(user)]]></FromUserName>"
-                    + "<CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[\(round)]]></Content>"
-                    + "<MsgId>\(next)</MsgId><AgentID>\(TestWeCom.agentID)</AgentID></xml>"
+                let xml = TestPipeline.textXML(from: user, round, msgID: next)
                 #expect(
                     try await transaction.inbox.accept(
                         dedupeKey: "msg:\(next)", userID: user, xml: xml, receivedAt: Date()))
             }
         }
-        let processor = InboxProcessor(
-            transaction: transaction, knowledge: knowledge, settings: bot,
-            directory: DirectoryCache(database: database.writer, lookup: nil, settings: DirectorySettings(), logger: logger),
-            outboxSignal: WorkSignal(), clock: SystemWallClock(), metrics: ServerMetrics(), logger: logger, lanes: 1)
+        let processor = pipeline.processor(lanes: 1)
         let writer = database.writer
         @Sendable func pending() async throws -> Int? {
             try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox WHERE status = 'pending'") }

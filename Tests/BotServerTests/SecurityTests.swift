@@ -27,25 +27,8 @@ struct SecurityTests {
     private static func router(adminToken: String) async throws -> Router<AppRequestContext> {
         var logger = Logger(label: "SecurityTests")
         logger.logLevel = .critical
-        let database = try AppDatabase(writer: DatabaseQueue())
-        let bot = BotSettings()
-        let knowledgeStore = DatabaseKnowledgeStore(database: database.writer)
-        try await seedKnowledgeIfEmpty(knowledgeStore, from: TestConfiguration.seedConfig, logger: logger)
-        let knowledge = await LiveKnowledge(
-            knowledgeBase: try await knowledgeStore.knowledgeBase(), settings: bot, builder: TestConfiguration.engines)
-        let transaction = MessageTransaction(database: database.writer)
-        let directory = DirectoryCache(database: database.writer, lookup: nil, settings: DirectorySettings(), logger: logger)
-        let clock = SystemWallClock()
-        let metrics = ServerMetrics()
-        let processor = InboxProcessor(
-            transaction: transaction, knowledge: knowledge, settings: bot, directory: directory, outboxSignal: WorkSignal(),
-            clock: clock, metrics: metrics, logger: logger)
-        return buildRouter(
-            database: database, transaction: transaction, processor: processor, channel: .off(reason: "tests"),
-            metrics: metrics, readiness: Readiness(required: []),
-            admin: AdminDependencies(
-                token: adminToken, knowledgeStore: knowledgeStore, knowledge: knowledge, bot: bot, directory: directory,
-                clock: clock))
+        let pipeline = try await TestPipeline(database: try AppDatabase(writer: DatabaseQueue()), logger: logger)
+        return pipeline.router(channel: .off(reason: "tests"), token: adminToken)
     }
 
     /// A request path for a route: each capture (`{id}`) and wildcard filled in.

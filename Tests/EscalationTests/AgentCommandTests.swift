@@ -33,6 +33,11 @@ struct AgentCommandTests {
             ("#1001 解决：", .incomplete(n, verb: "解决")),
             ("#1001 解决，已补发", .resolve(n, summary: "已补发")),
             ("#1001 转", .incomplete(n, verb: "转")),
+            // The argument keeps its own punctuation; the separator and a person's name lose theirs.
+            ("#1001 等待 请问是哪个门店？", .wait(n, question: "请问是哪个门店？")),
+            ("#1001 等待：小票号是多少?", .wait(n, question: "小票号是多少?")),
+            ("#1001 等待 ？", .incomplete(n, verb: "等待")),
+            ("#1001 转给 @hq_bob。", .reassign(n, to: "hq_bob")),
             // Ticket numbers start at 1001: a shelf number is not a ticket.
             ("#3号货架坏了", nil),
         ]

@@ -174,7 +174,7 @@ func buildRouter(
     ).addRoutes(to: router)
     DocumentationController<AppRequestContext>().addRoutes(to: router)
     WeComCallbackController(
-        channel: channel, inbox: transaction.inbox, processor: processor, metrics: metrics,
+        channel: channel, inbox: transaction.inbox, processor: processor, metrics: metrics, readiness: readiness,
         buttonChosenLabel: admin.bot.replies.buttonChosen, clock: admin.clock
     )
     .addRoutes(to: router.group("wecom/callback"))

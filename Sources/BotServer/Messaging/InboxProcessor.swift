@@ -1,6 +1,7 @@
 import Categories
 import Escalation
 import Foundation
+import GRDB
 import Logging
 import NIOCore
 import Prometheus
@@ -201,6 +202,12 @@ final class InboxProcessor: Service, Sendable {
                     conversation = try await transaction.conversation(of: message.fromUser)
                 }
             }
+        } catch let failure as DatabaseError where StorageFailure(failure).isTheDatabasesOwn {
+            // Not the message's fault: it is not set aside, only tried again (the lane waits, in order).
+            logger.error(
+                "Cannot store a message's handling; will retry",
+                metadata: metadata.merging(["error": "\(StorageFailure(failure))"]) { $1 })
+            try? await Task.sleep(for: .seconds(2))
         } catch {
             let giveUp = record.attempts + 1 >= maxAttempts
             logger.error(

@@ -271,18 +271,26 @@ final class OutboxWorker: Service, Sendable {
         }
     }
 
-    /// Records a send's outcome, trying a few times: a row left `sending` blocks its associate's lane
-    /// until the next start.
+    /// Records a send's outcome, trying until it is recorded (a full disk, a locked file) or the worker
+    /// stops: a row left `sending` holds its associate's lane, and is resent, checked, at the next start.
     private func persist(_ metadata: Logger.Metadata, _ write: @Sendable () async throws -> Void) async {
-        for attempt in 1...3 {
+        for attempt in 1... {
             do {
                 try await write()
+                if attempt > 1 { logger.notice("Recorded a send's outcome after all", metadata: metadata) }
                 return
             } catch {
-                logger.error(
-                    "Cannot record a send's outcome",
-                    metadata: metadata.merging(["error": "\(error)", "attempt": "\(attempt)"]) { $1 })
-                try? await Task.sleep(for: .milliseconds(200 * attempt))
+                // Said once, then every minute or so: the database's own trouble is on /readyz.
+                if attempt == 1 || attempt % 12 == 0 {
+                    logger.error(
+                        "Cannot record a send's outcome; trying again",
+                        metadata: metadata.merging(["error": "\(StorageFailure(error))", "attempt": "\(attempt)"]) { $1 })
+                }
+                do {
+                    try await Task.sleep(for: .milliseconds(min(200 * attempt, 5000)))
+                } catch {
+                    return
+                }
             }
         }
     }

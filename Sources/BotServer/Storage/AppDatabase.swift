@@ -223,6 +223,22 @@ struct AppDatabase: Sendable {
                     CREATE INDEX outbox_pending_order ON outbox(id, user_id, next_attempt_at, status) WHERE status = 'pending'
                     """)
         }
+        migrator.registerMigration("server.v14.storage-probe") { db in
+            // Written and emptied by `probeWrite` (readiness after a refused write).
+            try db.create(table: "storage_probe") { table in
+                table.primaryKey("id", .integer)
+                table.column("filler", .blob).notNull()
+            }
+        }
         return migrator
+    }
+
+    /// Commits a write that needs new pages (64 KiB, freed again in the same transaction): it fails as
+    /// a callback's insert would when the disk or the page limit is full or the file cannot be written.
+    func probeWrite() async throws {
+        try await writer.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO storage_probe (id, filler) VALUES (1, zeroblob(65536))")
+            try db.execute(sql: "DELETE FROM storage_probe")
+        }
     }
 }

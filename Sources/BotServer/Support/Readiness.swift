@@ -12,4 +12,13 @@ actor Readiness {
 
     /// The required workers that are not running.
     var missing: Set<String> { required.subtracting(running) }
+
+    /// Why the database refused the last write, while no write has succeeded since.
+    private(set) var storageFailure: StorageFailure?
+
+    /// A write was refused: `/readyz` says why until one succeeds.
+    func storageFailed(_ failure: StorageFailure) { storageFailure = failure }
+
+    /// A write succeeded: the database takes writes again.
+    func storageRecovered() { storageFailure = nil }
 }

@@ -11,6 +11,8 @@ struct ServerMetrics: Sendable {
     let callbacksAccepted: Counter
     let callbacksDuplicate: Counter
     let callbacksRejected: Counter
+    /// Callbacks that could not be stored (the database refused the write): answered 503, WeCom retries.
+    let callbacksUnstored: Counter
     let outboxSent: Counter
     let outboxRetried: Counter
     let outboxFailed: Counter
@@ -35,6 +37,7 @@ struct ServerMetrics: Sendable {
         callbacksAccepted = registry.makeCounter(descriptor: callbacks, labels: [("result", "accepted")])
         callbacksDuplicate = registry.makeCounter(descriptor: callbacks, labels: [("result", "duplicate")])
         callbacksRejected = registry.makeCounter(descriptor: callbacks, labels: [("result", "rejected")])
+        callbacksUnstored = registry.makeCounter(descriptor: callbacks, labels: [("result", "unstored")])
         outboxSent = registry.makeCounter(descriptor: outbox, labels: [("result", "sent")])
         outboxRetried = registry.makeCounter(descriptor: outbox, labels: [("result", "retry")])
         outboxFailed = registry.makeCounter(descriptor: outbox, labels: [("result", "failed")])

@@ -69,16 +69,27 @@ public enum AgentCommand: Sendable, Equatable {
         ("进度", { number, rest in rest.isEmpty ? .details(number) : nil }),
         ("认领", { number, rest in rest.isEmpty ? .claim(number) : nil }),
         ("等待", { number, question in question.isEmpty ? nil : .wait(number, question: question) }),
-        ("转派", { number, target in target.isEmpty ? nil : .reassign(number, to: target) }),
-        ("转给", { number, target in target.isEmpty ? nil : .reassign(number, to: target) }),
-        ("转", { number, target in target.isEmpty ? nil : .reassign(number, to: target) }),
+        ("转派", { number, argument in target(argument).isEmpty ? nil : .reassign(number, to: target(argument)) }),
+        ("转给", { number, argument in target(argument).isEmpty ? nil : .reassign(number, to: target(argument)) }),
+        ("转", { number, argument in target(argument).isEmpty ? nil : .reassign(number, to: target(argument)) }),
     ]
 
     private static let separators: Set<Character> = [":", "：", ",", "，", "、"]
     private static let needsArgument: Set<String> = ["解决", "转派", "转给", "转", "等待"]
 
+    /// What follows the verb: without the separator before it and the spaces around it, its own
+    /// punctuation kept (「#1001 等待 哪个门店？」 asks with its question mark); punctuation alone is nothing.
     private static func argument(after verb: String, in rest: String) -> String {
-        rest.dropFirst(verb.count).trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
+        let leading = CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters)
+        let argument = rest.dropFirst(verb.count)
+            .drop { $0.unicodeScalars.allSatisfy(leading.contains) }
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return argument
+    }
+
+    /// A person named after 转 (「@hq_bob。」): no punctuation either side.
+    private static func target(_ argument: String) -> String {
+        argument.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
     }
 
     /// The ticket the command is about, if any.

@@ -22,6 +22,8 @@ struct WeComCallbackController<Context: RequestContext> {
     let inbox: any InboxStore
     let processor: InboxProcessor
     let metrics: ServerMetrics
+    /// Told when the database refuses a callback and when it takes one again (`/readyz` says why).
+    let readiness: Readiness
     /// What a clicked button of the bot's cards turns into.
     let buttonChosenLabel: String
     let clock: any WallClock
@@ -78,9 +80,22 @@ struct WeComCallbackController<Context: RequestContext> {
             throw rejection(error, context)
         }
         let message = decoded.message
-        let inserted = try await inbox.accept(
-            dedupeKey: message.dedupeKey, userID: message.fromUser, xml: decoded.xml, receivedAt: clock.now())
         let metadata: Logger.Metadata = ["key": "\(message.dedupeKey)", "user": "\(message.fromUser)"]
+        let inserted: Bool
+        do {
+            inserted = try await inbox.accept(
+                dedupeKey: message.dedupeKey, userID: message.fromUser, xml: decoded.xml, receivedAt: clock.now())
+        } catch {
+            // Not stored, so not acked: WeCom retries (three times in about 15 s). What was stored stays.
+            let failure = StorageFailure(error)
+            metrics.callbacksUnstored.increment()
+            await readiness.storageFailed(failure)
+            context.logger.error(
+                "Cannot store a WeCom callback; answered 503 so that WeCom retries it",
+                metadata: metadata.merging(["reason": "\(failure.kind.rawValue)", "error": "\(failure.message)"]) { $1 })
+            throw APIError(.serviceUnavailable, "the message could not be stored: \(failure); WeCom will retry it")
+        }
+        await readiness.storageRecovered()
         if inserted {
             metrics.callbacksAccepted.increment()
             context.logger.info("Accepted WeCom callback", metadata: metadata)

@@ -31,6 +31,19 @@ struct HealthController<Context: RequestContext> {
             context.logger.error("Readiness: database unavailable", metadata: ["error": "\(error)"])
             throw APIError(.serviceUnavailable, "the database is unavailable")
         }
+        if await readiness.storageFailure != nil {
+            // A callback could not be stored: ready again once a write that needs new pages succeeds
+            // (space freed, permissions mended), with no restart and whether or not callbacks come.
+            do {
+                try await database.probeWrite()
+                await readiness.storageRecovered()
+                context.logger.notice("Readiness: the database takes writes again")
+            } catch {
+                let failure = StorageFailure(error)
+                await readiness.storageFailed(failure)
+                throw APIError(.serviceUnavailable, "callbacks cannot be stored: \(failure)")
+            }
+        }
         let missing = await readiness.missing
         guard missing.isEmpty else {
             throw APIError(.serviceUnavailable, "workers not running: " + missing.sorted().joined(separator: ", "))
