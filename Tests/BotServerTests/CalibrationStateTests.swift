@@ -42,7 +42,7 @@ struct CalibrationStateTests {
             #expect(String(buffer: conservative.body).contains("calibration: conservative"))
             // The new calibration lands in the background (2 s after the last edit, then the build).
             var last: [String: Any] = [:]
-            let landed = await eventually(timeout: .seconds(30)) {
+            let landed = await eventually(timeout: .seconds(60)) {
                 last = (try? await ask(client, "调拨单在哪查")) ?? [:]
                 return last["calibration"] as? String == "calibrated"
             }

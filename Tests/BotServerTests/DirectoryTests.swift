@@ -66,6 +66,19 @@ struct DirectoryTests {
         }
     }
 
+    @Test("The team leads are read at start, with their direct leaders: the breach ladder's last rung")
+    func leadsReadAtStart() async throws {
+        try await withLiveServer(prepare: { wecom, _ in
+            await wecom.state.addUsers([
+                ["userid": "hq_cai", "name": "蔡", "department": [9], "main_department": 9, "direct_leader": ["vp_service"]]
+            ])
+        }) { _, _, dataURL in
+            #expect(
+                await databaseEventually(
+                    dataURL, "SELECT direct_leaders FROM directory_member WHERE user_id = 'hq_cai'", is: #"["vp_service"]"#))
+        }
+    }
+
     @Test("When WeCom's directory cannot be read, an answer that differs by region is not guessed: a person takes it")
     func directoryDown() async throws {
         try await withLiveServer(

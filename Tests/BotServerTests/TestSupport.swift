@@ -76,6 +76,7 @@ enum TestConfiguration {
         configuration.holidayReminderInterval = nil
         // The ticket scheduler acts on time passing; the tests that need it drive it themselves.
         configuration.ticketSweepInterval = nil
+        configuration.retention.sweepInterval = nil
         return configuration
     }
 

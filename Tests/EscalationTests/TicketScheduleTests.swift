@@ -112,6 +112,33 @@ final class TicketScheduleTests {
 
     // MARK: - Warnings, breaches, the ladder
 
+    @Test("With no manager in the file for the region, the lead's own direct leader in the directory hears")
+    func managerFromTheDirectory() throws {
+        struct Directory: LeaderDirectory {
+            func directLeaders(of userID: String, in db: Database) throws -> [String] {
+                userID == "hq_cai" ? ["hq_cai", "vp_service"] : []
+            }
+        }
+        desk.timers.unresponsiveAfter = .hours(8)
+        desk.managers = [:]
+        try open(at: Self.wednesday)
+        _ = try sweep(at: C.at(12, 2, 12, 0))
+        // Without a directory, no manager is told (and nothing fails).
+        #expect(try sweep(at: C.at(12, 2, 13, 0)).flatMap(\.notices).isEmpty)
+
+        try open(at: Self.wednesday, by: TicketDesk.Person(userID: "wangwu2", region: "华南区"))
+        desk.leaders = Directory()
+        _ = try sweep(at: C.at(12, 2, 12, 0))
+        let manager = try sweep(at: C.at(12, 2, 13, 0))
+        #expect(manager.flatMap(\.fired) == [.manager(.firstResponse)])
+        #expect(texts(manager.flatMap(\.notices), to: "vp_service").first?.contains("超出首次响应时限已久") == true)
+        // The file wins where it names someone.
+        desk.managers = ["*": "mgr_all"]
+        try open(at: Self.wednesday, by: TicketDesk.Person(userID: "wangwu3", region: "华南区"))
+        _ = try sweep(at: C.at(12, 2, 12, 0))
+        #expect(texts(try sweep(at: C.at(12, 2, 13, 0)).flatMap(\.notices), to: "mgr_all").count == 1)
+    }
+
     @Test("At 80% the offeree is warned; at the breach the offeree and the lead; later the region's manager; each once")
     func warningAndBreach() throws {
         desk.timers.unresponsiveAfter = .hours(8)

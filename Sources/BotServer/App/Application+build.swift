@@ -112,6 +112,14 @@ func buildApplication(
         services.append(
             TicketScheduler(transaction: transaction, clock: clock, metrics: metrics, logger: logger, interval: interval))
     }
+    if configuration.retention.keep != nil, configuration.retention.sweepInterval != nil {
+        services.append(
+            RetentionSweeper(database: database.writer, settings: configuration.retention, clock: clock, logger: logger))
+    }
+    let leads = Set(transaction.desk.routing.teams.compactMap(\.lead)).sorted()
+    if directoryLookup != nil, !leads.isEmpty {
+        services.append(LeadDirectoryRefresh(directory: directory, leads: leads, clock: clock, logger: logger))
+    }
     let readiness = Readiness(required: Set(services.map { String(describing: type(of: $0)) }))
     let router = buildRouter(
         database: database, transaction: transaction, processor: processor, channel: channel, metrics: metrics,

@@ -27,6 +27,8 @@ struct AppConfiguration: Sendable {
     var bot = BotSettings()
     var directory = DirectorySettings()
     var outbox = OutboxSettings()
+    /// How long handled messages are kept (`retention.inboxOutboxDays`).
+    var retention = RetentionSettings()
     /// Teams, routing, first-response promises, intake and place overrides (`escalation.yaml`).
     var escalation = EscalationSettings.standard
     /// What `escalation.yaml` has that works but deserves a look, logged at start.
@@ -76,6 +78,7 @@ struct AppConfiguration: Sendable {
         configuration.bot.intents = configuration.intents.classifier
         if let directory = file.directory { configuration.directory.apply(directory) }
         if let outbox = file.outbox { configuration.outbox.apply(outbox) }
+        if let retention = file.retention { configuration.retention.apply(retention) }
         configuration.weCom = WeComChannelSettings(environment: environment, defaultAPIBase: file.wecom?.apiBase)
         if let skew = file.wecom?.maxClockSkewSeconds {
             configuration.callbackClockSkew = skew > 0 ? .seconds(skew) : nil

@@ -36,6 +36,9 @@ struct ConfigurationFile: Decodable {
         var apiBase: String?
         var maxClockSkewSeconds: Double?
     }
+    struct Retention: Decodable {
+        var inboxOutboxDays: Double?
+    }
     struct Directory: Decodable {
         var refreshHours: Double?
         var regionNameSuffixes: [String]?
@@ -47,6 +50,7 @@ struct ConfigurationFile: Decodable {
     var outbox: Outbox?
     var wecom: WeCom?
     var directory: Directory?
+    var retention: Retention?
 
     /// The file's settings; an absent file means all defaults.
     static func load(from url: URL) throws(ConfigurationError) -> ConfigurationFile {

@@ -12,11 +12,14 @@ struct AssociatePlace: Sendable, Equatable, Codable, FetchableRecord, Persistabl
     var store: String?
     /// The name of the region department above the store (see `DirectorySettings`).
     var region: String?
+    /// The member's direct leaders in the directory (`direct_leader`); empty when the corp sets none.
+    var directLeaders: [String] = []
     var fetchedAt: Date
 
     enum CodingKeys: String, CodingKey {
         case userID = "user_id"
         case name, store, region
+        case directLeaders = "direct_leaders"
         case fetchedAt = "fetched_at"
     }
 }

@@ -110,6 +110,8 @@ actor DirectoryCache {
             }
             current = departments[department.parentID]
         }
-        return AssociatePlace(userID: user.userID, name: user.name, store: home?.name, region: region, fetchedAt: now)
+        return AssociatePlace(
+            userID: user.userID, name: user.name, store: home?.name, region: region, directLeaders: user.directLeaders,
+            fetchedAt: now)
     }
 }

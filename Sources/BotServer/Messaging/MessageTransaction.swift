@@ -39,7 +39,9 @@ struct MessageTransaction: Sendable {
         conversations = DatabaseConversationStore()
         questionLog = DatabaseQuestionLogStore(database: database)
         handOvers = DatabaseUnansweredQuestionStore(database: database)
-        desk = escalation.map { TicketDesk(settings: $0) } ?? TicketDesk(routing: routing)
+        var desk = escalation.map { TicketDesk(settings: $0) } ?? TicketDesk(routing: routing)
+        desk.leaders = DirectoryLeaders()
+        self.desk = desk
         notices = TicketNoticeRenderer(replies: WeComReplyRenderer(cards: cards), texts: desk.texts)
     }
 

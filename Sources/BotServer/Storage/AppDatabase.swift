@@ -230,6 +230,17 @@ struct AppDatabase: Sendable {
                 table.column("filler", .blob).notNull()
             }
         }
+        migrator.registerMigration("server.v15.directory-leaders") { db in
+            // `direct_leader` of each member read: the breach ladder's last rung when escalation.yaml names no manager.
+            try db.alter(table: AssociatePlace.databaseTableName) { table in
+                table.add(column: "direct_leaders", .text).notNull().defaults(to: "[]")
+            }
+        }
+        migrator.registerMigration("server.v16.outbox-inbox-id") { db in
+            // Removing an old inbox row looks for outbox rows pointing at it (the foreign key): by index,
+            // not by reading the whole outbox (`RetentionSweeper`).
+            try db.create(index: "outbox_inbox_id", on: OutboxRecord.databaseTableName, columns: ["inbox_id"])
+        }
         return migrator
     }
 

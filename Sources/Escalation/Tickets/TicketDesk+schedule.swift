@@ -146,7 +146,7 @@ extension TicketDesk {
                         recipients, .text(slaText(texts.slaBreach, kind, ticket, due: dueOf(kind, ticket) ?? dueAt, now: now)))
                 ]
         case .manager(let kind):
-            guard let manager = managers[ticket.region ?? ""] ?? managers["*"] else { return [] }
+            guard let manager = try manager(of: ticket, team: team, in: db) else { return [] }
             try store.record(
                 TicketEvent(ticket: ticket.number, at: now, actor: "bot", kind: .slaBreach, text: manager, detail: kind.rawValue),
                 in: db)
@@ -178,6 +178,14 @@ extension TicketDesk {
             try close(&ticket, reason: .resolved, now: now, in: db)
             return []
         }
+    }
+
+    /// The last rung of a breach's ladder: the region's manager in escalation.yaml (or its `*`), else
+    /// the team lead's own direct leader in the directory; nil when neither names anyone.
+    private func manager(of ticket: Ticket, team: Team, in db: Database) throws -> String? {
+        if let manager = managers[ticket.region ?? ""] ?? managers["*"] { return manager }
+        guard let lead = team.lead, let leaders else { return nil }
+        return try leaders.directLeaders(of: lead, in: db).first { $0 != lead }
     }
 
     private func dueOf(_ kind: SLAKind, _ ticket: Ticket) -> Date? {

@@ -35,6 +35,8 @@ public struct TicketDesk: Sendable {
     public var timers: TicketTimers
     /// Region → its manager's user id: the last rung of a breach's ladder.
     public var managers: [String: String]
+    /// Where a team lead's own leader is found when `managers` names none for the ticket's region.
+    public var leaders: (any LeaderDirectory)?
     public var texts: TicketTexts
 
     public init(

@@ -6,14 +6,19 @@ public struct WeComUser: Sendable, Equatable, Codable {
     public var departments: [Int]
     public var mainDepartment: Int?
     public var position: String?
+    /// The member's direct leaders (`direct_leader`), where the corp sets them: a ladder 店长 → 区域经理.
+    public var directLeaders: [String]
 
-    public init(userID: String, name: String? = nil, departments: [Int] = [], mainDepartment: Int? = nil, position: String? = nil)
-    {
+    public init(
+        userID: String, name: String? = nil, departments: [Int] = [], mainDepartment: Int? = nil, position: String? = nil,
+        directLeaders: [String] = []
+    ) {
         self.userID = userID
         self.name = name
         self.departments = departments
         self.mainDepartment = mainDepartment
         self.position = position
+        self.directLeaders = directLeaders
     }
 
     enum CodingKeys: String, CodingKey {
@@ -22,6 +27,7 @@ public struct WeComUser: Sendable, Equatable, Codable {
         case departments = "department"
         case mainDepartment = "main_department"
         case position
+        case directLeaders = "direct_leader"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -31,6 +37,7 @@ public struct WeComUser: Sendable, Equatable, Codable {
         departments = try container.decodeIfPresent([Int].self, forKey: .departments) ?? []
         mainDepartment = try container.decodeIfPresent(Int.self, forKey: .mainDepartment)
         position = try container.decodeIfPresent(String.self, forKey: .position)
+        directLeaders = try container.decodeIfPresent([String].self, forKey: .directLeaders) ?? []
     }
 }
 
