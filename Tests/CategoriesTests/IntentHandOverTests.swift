@@ -81,4 +81,18 @@ struct IntentHandOverTests {
             #expect(understanding.signals.isEmpty, "\(text)")
         }
     }
+
+    @Test(
+        "A store's question the knowledge base has no word of goes to a person, never \"out of scope\"",
+        arguments: ["门店空调坏了找谁修", "店里的灭火器过期了要换吗", "店长休假期间谁代班审批", "店铺招牌灯不亮了晚上没法营业"])
+    func uncoveredStoreQuestion(text: String) {
+        let understanding = Self.engine.understand(text)
+        #expect(understanding.suggestion == .notCovered, "\(text): \(understanding.suggestion)")
+    }
+
+    @Test("Without a classifier, what the knowledge base cannot place stays out of scope (nothing reads chat)")
+    func withoutClassifier() {
+        let lexical = QuestionEngine(knowledgeBase: QuestionEngineTests.seed, lexicon: .standard(withClassifier: false))
+        #expect(lexical.understand("推荐一部好看的电影，周末想看").suggestion == .outOfScope)
+    }
 }

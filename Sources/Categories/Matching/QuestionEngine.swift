@@ -295,7 +295,10 @@ public struct QuestionEngine: Sendable {
         guard scored.top.first != nil else {
             return result(.notCovered, category: nil)
         }
-        if features.bestCategorySimilarity >= calibration.domainThreshold {
+        // Shop talk the knowledge base does not cover goes to a person. A store's own classifier has had its
+        // say on small talk and off-topic lines above, so what it leaves is a store's question even when the
+        // knowledge base has no word of it (门店空调坏了找谁修 with no facilities entry): never "out of scope".
+        if features.bestCategorySimilarity >= calibration.domainThreshold || signals.readsChat {
             return features.tokenCount <= policy.clarifyMaxTokens ? result(.clarify) : result(.notCovered)
         }
         // Off-topic as far as the knowledge base can tell; the classifier's category still says where it would go.

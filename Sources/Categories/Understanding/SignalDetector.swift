@@ -42,6 +42,10 @@ public struct SignalDetector: Sendable {
     /// The signals in `text`.
     public func signals(in text: String) -> Set<QuestionSignal> { read(text).signals }
 
+    /// Whether a classifier reads small talk and off-topic lines (`read(_:)`'s `chat`): then what it
+    /// leaves unread is a real question, however far from the knowledge base's words.
+    public var readsChat: Bool { intents != nil }
+
     /// Whether `text` is only a code: ASCII letters, digits, separators and spaces, with at least four digits.
     static func isCode(_ text: String) -> Bool {
         let scalars = text.unicodeScalars
