@@ -212,6 +212,17 @@ final class TicketScheduleTests {
         #expect(offered(try open(at: Self.wednesday.addingTimeInterval(180), by: other).notices) == ["hq_amy"])
     }
 
+    @Test("下班 by a member of two teams lasts until the first of them opens again")
+    func offDutyInTwoTeams() throws {
+        let evening = Team(
+            id: "evening", name: "晚班支持", members: ["hq_amy"], lead: "hq_cai",
+            hours: WorkingHours(
+                timeZone: C.shanghai, days: Weekday.allCases, periods: [DailyPeriod(start: 18 * 60, end: 22 * 60)!]))
+        desk.routing = RoutingTable(teams: [Self.south, evening], defaultTeam: "south-ops")
+        let ack = try agent(.offDuty, by: Self.amy, at: Self.wednesday)
+        #expect(texts(ack, to: "hq_amy").first?.hasPrefix("已下班：今天 18:00前不再给您派新工单") == true)
+    }
+
     @Test("A member at the team's cap gets no new offers")
     func cap() throws {
         desk.routing.teams[0].cap = 1

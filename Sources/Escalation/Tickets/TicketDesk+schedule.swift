@@ -270,10 +270,15 @@ extension TicketDesk {
             try store.setDuty(AgentDuty(agent: agent.userID, offUntil: nil, changedAt: now), in: db)
             return acknowledge ? [.agents([agent.userID], .text(texts.onDutyAck))] : []
         }
-        let until = team.calendar.nextWorkingStart(after: now) ?? now.addingTimeInterval(86_400)
+        // Off until the next working period of any of their teams (a member of two teams with different
+        // hours is back with the first to open).
+        let next = teams.compactMap { team in
+            team.calendar.nextWorkingStart(after: now).map { (start: $0, timeZone: team.calendar.timeZone) }
+        }.min { $0.start < $1.start }
+        let until = next?.start ?? now.addingTimeInterval(86_400)
         try store.setDuty(AgentDuty(agent: agent.userID, offUntil: until, changedAt: now), in: db)
         guard acknowledge else { return [] }
-        var text = texts.offDutyAck.filled(["until": Self.when(until, from: now, in: team.calendar.timeZone)])
+        var text = texts.offDutyAck.filled(["until": Self.when(until, from: now, in: next?.timeZone ?? team.calendar.timeZone)])
         let holding = try store.activeCounts(of: [agent.userID], in: db)[agent.userID] ?? 0
         if holding > 0 { text += "\n" + texts.offDutyHolding.filled(["count": "\(holding)"]) }
         return [.agents([agent.userID], .text(text))]
