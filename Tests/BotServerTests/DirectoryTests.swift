@@ -75,7 +75,8 @@ struct DirectoryTests {
         }) { _, _, dataURL in
             #expect(
                 await databaseEventually(
-                    dataURL, "SELECT direct_leaders FROM directory_member WHERE user_id = 'hq_cai'", is: #"["vp_service"]"#))
+                    dataURL, "SELECT direct_leaders FROM directory_member WHERE user_id = 'hq_cai'", is: #"["vp_service"]"#,
+                    timeout: .seconds(30)))
         }
     }
 

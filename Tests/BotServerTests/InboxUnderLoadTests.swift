@@ -52,6 +52,17 @@ struct InboxUnderLoadTests {
         #expect(try await database.writer.read { db in try InboxRecord.fetchCount(db) } == 1)
     }
 
+    @Test("A caller whose task is cancelled while it leads still commits its group (GRDB would refuse a cancelled task)")
+    func cancelledLeader() async throws {
+        let database = try AppDatabase(writer: DatabaseQueue())
+        let commit = Self.groupCommit(database.writer)
+        let cancelled = Task { try await commit.submit(Self.callback("cancelled")) }
+        cancelled.cancel()
+        #expect(try await cancelled.value)
+        #expect(try await commit.submit(Self.callback("after")))
+        #expect(try await database.writer.read { db in try InboxRecord.fetchCount(db) } == 2)
+    }
+
     @Test("One bad item of a group fails alone: the others are written")
     func badItemFailsAlone() async throws {
         let database = try DatabaseQueue()

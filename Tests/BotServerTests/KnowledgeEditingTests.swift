@@ -59,14 +59,14 @@ struct KnowledgeEditingTests {
         }
     }
 
-    @Test("Bad bodies and unknown categories are clear 400s")
+    @Test("Bad bodies are clear 400s; an unknown category is a clear 404")
     func badBodies() async throws {
         try await withRouterServer { client in
             let noAnswer = try await call(client, .put, "/api/v1/knowledge/x-1", #"{"category":"system","question":"q"}"#)
             #expect(noAnswer.status == .badRequest)
             let unknown = try await call(
                 client, .put, "/api/v1/knowledge/x-1", #"{"category":"nope","question":"q","answer":"a"}"#)
-            #expect(unknown.status == .badRequest)
+            #expect(unknown.status == .notFound)
             #expect((jsonObject(unknown)["error"] as? String)?.contains("nope") == true)
         }
     }
@@ -90,7 +90,7 @@ struct KnowledgeEditingTests {
             #expect((history["revisions"] as? [[String: Any]])?.last?["change"] as? String == "updated")
             let intoRetired = try await call(
                 client, .put, "/api/v1/knowledge/x-2", #"{"category":"operations","question":"q","answer":"a"}"#)
-            #expect(intoRetired.status == .badRequest)
+            #expect(intoRetired.status == .conflict)
         }
     }
 }

@@ -77,4 +77,42 @@ struct RetentionTests {
         let shipped = try AppConfiguration.load(environment: ["STOREDESK_CONFIG": TestConfiguration.seedConfig.path])
         #expect(shipped.retention.keep == .seconds(30 * 86400))
     }
+
+    @Test("The bound of old rows is found by bisection over ids with gaps, as a full scan would find it")
+    func boundByBisection() throws {
+        let database = try DatabaseQueue()
+        try database.write { db in
+            try db.execute(sql: "CREATE TABLE inbox (id INTEGER PRIMARY KEY, received_at DATETIME NOT NULL)")
+            var generator = SystemRandomNumberGenerator()
+            var id: Int64 = 0
+            for minute in 0..<2_000 {
+                id += Int64.random(in: 1...4, using: &generator)  // gaps, as deletions leave them
+                try db.execute(
+                    sql: "INSERT INTO inbox (id, received_at) VALUES (?, ?)",
+                    arguments: [id, Self.now.addingTimeInterval(Double(minute) * 60)])
+            }
+        }
+        for minutes in [-5.0, 0, 0.5, 1, 17, 999.5, 1_000, 1_999, 2_000, 5_000] {
+            let cutoff = Self.now.addingTimeInterval(minutes * 60)
+            let (bisected, scanned) = try database.read { db in
+                (
+                    try RetentionSweeper.lastID(before: cutoff, in: .inbox, db),
+                    try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM inbox WHERE received_at < ?", arguments: [cutoff])
+                )
+            }
+            #expect(bisected == scanned, "cutoff at minute \(minutes)")
+        }
+    }
+
+    @Test("Merged outbox rows (their digest sent) go as well")
+    func mergedRowsGo() async throws {
+        let database = try AppDatabase(writer: DatabaseQueue())
+        try await database.writer.write { db in
+            try Self.add(3, daysOld: 40, inbox: .processed, outbox: .merged, key: "merged", in: db)
+        }
+        let sweeper = RetentionSweeper(
+            database: database.writer, settings: RetentionSettings(), clock: ManualWallClock(Self.now),
+            logger: Logger(label: "test"))
+        #expect(try await sweeper.sweep(at: Self.now) == .init(outbox: 3, inbox: 3))
+    }
 }

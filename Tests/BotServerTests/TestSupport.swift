@@ -133,7 +133,7 @@ func acceptIntoInbox(_ data: URL, key: String, user: String, xml: String) async 
 
 /// Waits until the first value of `sql` in the server's database is `expected`.
 func databaseEventually<T: DatabaseValueConvertible & Sendable & Equatable>(
-    _ data: URL, _ sql: String, is expected: T, timeout: Duration = .seconds(5)
+    _ data: URL, _ sql: String, is expected: T, timeout: Duration = .seconds(20)
 ) async -> Bool {
     await eventually(timeout: timeout) { databaseValue(data, sql, as: T.self) == expected }
 }

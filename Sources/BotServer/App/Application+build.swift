@@ -208,5 +208,7 @@ func buildRouter(
     TicketController(
         database: database.writer, transaction: transaction, directory: admin.directory, clock: admin.clock, metrics: metrics
     ).addRoutes(to: api)
+    // Last, after every route: it wraps only the router's "no such route" answer (405 for a known path).
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path, $0.method) }))
     return router
 }

@@ -113,7 +113,8 @@ final class InboxProcessor: Service, Sendable {
 
     /// Handles the associate's pending messages in order until none is left.
     private func drain(_ user: String) async {
-        while !Task.isCancelled, let (record, conversation) = await nextMessage(of: user) {
+        // On graceful shutdown a lane stops after its current message: what is left is handled at the next start.
+        while !Task.isCancelled, !Task.isShuttingDownGracefully, let (record, conversation) = await nextMessage(of: user) {
             await handle(record, conversation: conversation)
         }
         if await lanes.takeDue(user) { await handleDue(user) }

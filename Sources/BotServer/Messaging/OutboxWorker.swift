@@ -271,8 +271,9 @@ final class OutboxWorker: Service, Sendable {
         }
     }
 
-    /// Records a send's outcome, trying until it is recorded (a full disk, a locked file) or the worker
-    /// stops: a row left `sending` holds its associate's lane, and is resent, checked, at the next start.
+    /// Records a send's outcome: while the database itself is in trouble (a full disk, a locked file),
+    /// until it is recorded or the worker stops; other errors three times. A row left `sending` holds its
+    /// associate's lane, and is resent, checked, at the next start.
     private func persist(_ metadata: Logger.Metadata, _ write: @Sendable () async throws -> Void) async {
         for attempt in 1... {
             do {
@@ -280,6 +281,12 @@ final class OutboxWorker: Service, Sendable {
                 if attempt > 1 { logger.notice("Recorded a send's outcome after all", metadata: metadata) }
                 return
             } catch {
+                guard attempt < 3 || StorageFailure(error).isTheDatabasesOwn else {
+                    logger.error(
+                        "Cannot record a send's outcome; its lane waits for the next start",
+                        metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                    return
+                }
                 // Said once, then every minute or so: the database's own trouble is on /readyz.
                 if attempt == 1 || attempt % 12 == 0 {
                     logger.error(

@@ -60,12 +60,13 @@ actor GroupCommit<Item: Sendable, Outcome: Sendable> {
         let items = [own] + batch.map(\.item)
         let outcomes: [Result<Outcome, any Error>]
         do {
-            let written = try await writer.write { [write] db in try write(items, db) }
-            outcomes = written.map { .success($0) }
-        } catch  where items.count > 1 {
+            outcomes = try await commit(items).map { .success($0) }
+        } catch  where items.count > 1 && !StorageFailure(error).isTheDatabasesOwn {
+            // One item's fault, perhaps: each alone, so that the others are written.
             outcomes = await writeOneByOne(items)
         } catch {
-            outcomes = [.failure(error)]
+            // The database's own trouble (full, read-only, locked) is everyone's: one error for all.
+            outcomes = Array(repeating: .failure(error), count: items.count)
         }
         for (waiter, outcome) in zip(batch, outcomes.dropFirst()) {
             waiter.continuation.resume(with: outcome.map { .written($0) })
@@ -78,13 +79,30 @@ actor GroupCommit<Item: Sendable, Outcome: Sendable> {
         var outcomes: [Result<Outcome, any Error>] = []
         for item in items {
             do {
-                let written = try await writer.write { [write] db in try write([item], db) }
-                outcomes.append(.success(written[0]))
+                outcomes.append(.success(try await commit([item])[0]))
             } catch {
                 outcomes.append(.failure(error))
             }
         }
         return outcomes
+    }
+
+    /// `write` in a transaction of its own, whatever becomes of the leader's task: a leader whose request
+    /// is cancelled still commits the others' items (a child of its task would inherit the
+    /// cancellation, and GRDB checks it before it starts). Its outcomes, one per item.
+    private func commit(_ items: [Item]) async throws -> [Outcome] {
+        let written = try await Task { [writer, write] in
+            try await writer.write { db in try write(items, db) }
+        }.value
+        guard written.count == items.count else { throw OutcomeCountMismatch(items: items.count, outcomes: written.count) }
+        return written
+    }
+
+    /// `write` returned another number of outcomes than it was given items: a programming error, said so.
+    struct OutcomeCountMismatch: Error, CustomStringConvertible {
+        let items: Int
+        let outcomes: Int
+        var description: String { "a group commit's write returned \(outcomes) outcomes for \(items) items" }
     }
 
     private func handOver() {

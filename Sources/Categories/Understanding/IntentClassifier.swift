@@ -84,6 +84,10 @@ public struct IntentClassifier: Sendable {
         return Dictionary(uniqueKeysWithValues: zip(Intent.allCases, probabilities))
     }
 
+    /// Whether the classifier can say `intent` at all: its corpus had examples of it and a threshold
+    /// below certainty met the precision asked.
+    public func reads(_ intent: Intent) -> Bool { (thresholds[intent] ?? 1) < 1 }
+
     /// The intents `text` carries: those at or above their thresholds.
     public func intents(in text: String) -> Set<Intent> {
         Set(probabilities(text).filter { $0.value >= (thresholds[$0.key] ?? 1) }.keys)

@@ -44,7 +44,7 @@ public struct SignalDetector: Sendable {
 
     /// Whether a classifier reads small talk and off-topic lines (`read(_:)`'s `chat`): then what it
     /// leaves unread is a real question, however far from the knowledge base's words.
-    public var readsChat: Bool { intents != nil }
+    public var readsChat: Bool { intents.map { $0.reads(.smalltalk) && $0.reads(.offTopic) } ?? false }
 
     /// Whether `text` is only a code: ASCII letters, digits, separators and spaces, with at least four digits.
     static func isCode(_ text: String) -> Bool {

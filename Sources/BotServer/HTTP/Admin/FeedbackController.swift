@@ -45,16 +45,20 @@ struct FeedbackController<Context: RequestContext> {
         var counts: [String: Int]
     }
 
+    /// The `helpful` filter of the list.
+    enum Helpful: String, CaseIterable {
+        case no, yes, all
+    }
+
     /// `GET /api/v1/feedback?helpful=no|yes|all&before=&limit=` (default: the unhelpful ones).
     @Sendable func list(_ request: Request, context: Context) async throws -> Listing {
         let query = request.uri.queryParameters
-        let helpful: Bool?
-        switch query["helpful"].map(String.init) ?? "no" {
-        case "no": helpful = false
-        case "yes": helpful = true
-        case "all": helpful = nil
-        default: throw APIError(.badRequest, "helpful must be one of no, yes, all")
-        }
+        let helpful: Bool? =
+            switch try QueryChoice.value("helpful", of: request, allowed: Helpful.allCases, logger: context.logger) ?? .no {
+            case .no: false
+            case .yes: true
+            case .all: nil
+            }
         let page = try PageQuery(request)
         let counts = try await log.ratingCounts()
         return Listing(

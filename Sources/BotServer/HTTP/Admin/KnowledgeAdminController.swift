@@ -42,10 +42,16 @@ struct KnowledgeAdminController<Context: RequestContext> {
         try jsonLines(try await store.knowledgeBase().categories)
     }
 
-    /// JSON lines, or CSV with `?format=csv`.
+    /// The formats of the knowledge export besides JSON lines.
+    enum ExportFormat: String {
+        case csv
+    }
+
+    /// JSON lines, or CSV with `?format=csv`; any other format is 400.
     @Sendable func exportKnowledge(_ request: Request, context: Context) async throws -> Response {
+        let format = try QueryChoice.value("format", of: request, allowed: [ExportFormat.csv], logger: context.logger)
         let entries = try await store.knowledgeBase().entries
-        guard request.uri.queryParameters["format"] == "csv" else { return try jsonLines(entries) }
+        guard format == .csv else { return try jsonLines(entries) }
         return Response(
             status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: SpreadsheetFormat.csv(entries: entries))))
@@ -53,12 +59,8 @@ struct KnowledgeAdminController<Context: RequestContext> {
 
     // MARK: - Helpers
 
-    private func importMode(_ request: Request) throws -> ImportMode {
-        guard let value = request.uri.queryParameters["mode"] else { return .merge }
-        guard let mode = ImportMode(rawValue: String(value)) else {
-            throw APIError(.badRequest, "mode must be merge or replace, not \"\(value)\"")
-        }
-        return mode
+    private func importMode(_ request: Request, _ context: Context) throws -> ImportMode {
+        try QueryChoice.value("mode", of: request, allowed: [ImportMode.merge, .replace], logger: context.logger) ?? .merge
     }
 
     /// The body's records: JSON lines, or CSV with a header row when the content type is `text/csv`.
@@ -74,6 +76,11 @@ struct KnowledgeAdminController<Context: RequestContext> {
             throw APIError(.contentTooLarge, "the import is larger than \(Self.maxImportBytes) bytes")
         }
         do throws(KnowledgeBaseError) {
+            // An empty import would hold no records, so `replace` would remove everything: surely a
+            // client that lost its file on the way, never what an admin meant.
+            if body.readableBytesView.allSatisfy({ [9, 10, 11, 12, 13, 32].contains($0) }) {
+                throw KnowledgeBaseError(message: "the import is empty: send JSON lines, or CSV with a header row")
+            }
             if isCSV {
                 guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
                     throw KnowledgeBaseError(message: "the CSV is not UTF-8 (save it as \"CSV UTF-8\")")
@@ -94,7 +101,7 @@ struct KnowledgeAdminController<Context: RequestContext> {
         csv: (String) throws(KnowledgeBaseError) -> [(line: Int, record: Record)],
         _ perform: ([(line: Int, record: Record)], ImportMode) async throws -> Int
     ) async throws -> ImportResult {
-        let mode = try importMode(request)
+        let mode = try importMode(request, context)
         let lines = try await decodeLines(type, request, context, csv: csv)
         let count = try await editor.change(logger: context.logger) { _ in try await perform(lines, mode) }
         context.logger.info(

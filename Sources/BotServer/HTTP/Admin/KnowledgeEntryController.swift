@@ -39,7 +39,11 @@ struct KnowledgeEntryController<Context: RequestContext> {
         let query = request.uri.queryParameters
         var entries = try await store.knowledgeBase().entries
         if let category = query["category"] { entries = entries.filter { $0.category.rawValue == category } }
-        if let status = query["status"] { entries = entries.filter { $0.status.rawValue == status } }
+        if let status = try QueryChoice.value(
+            "status", of: request, allowed: [KnowledgeEntry.Status.draft, .published], logger: context.logger)
+        {
+            entries = entries.filter { $0.status == status }
+        }
         return EntryList(entries: entries)
     }
 
@@ -52,8 +56,11 @@ struct KnowledgeEntryController<Context: RequestContext> {
     }
 
     /// `PUT /api/v1/knowledge/{id}` with the entry as JSON; the id in the path wins.
+    ///
+    /// A blank question or answer is 400; a category no category has is 404, a retired one 409 (the
+    /// store checks both again inside its transaction).
     @Sendable func save(_ request: Request, context: Context) async throws -> SavedEntry {
-        let id = try entryID(context)
+        let id = KnowledgeEntryID(rawValue: try PathID.new(context))
         var entry: KnowledgeEntry
         do {
             entry = try await request.decode(as: EntryBody.self, context: context).entry(id: id)
@@ -64,6 +71,7 @@ struct KnowledgeEntryController<Context: RequestContext> {
                 .badRequest, "the body must be an entry: {\"category\", \"question\", \"similar\", \"answer\", \"status\"?}")
         }
         entry.id = id
+        try await check(entry, logger: context.logger)
         let revision = try await editor.change(logger: context.logger) { try await $0.saveEntry(entry, author: "admin") }
         context.logger.info("Saved entry", metadata: ["entry": "\(id)", "revision": "\(revision)"])
         return SavedEntry(entry: entry, revision: revision)
@@ -97,8 +105,29 @@ struct KnowledgeEntryController<Context: RequestContext> {
 
     // MARK: - Helpers
 
+    /// Refuses what the document refuses before the store sees it: blank text (the store's own test
+    /// trims less), and a category that is missing (404) or retired (409) rather than a bad body.
+    private func check(_ entry: KnowledgeEntry, logger: Logger) async throws {
+        let refusal: APIError? =
+            if entry.question.isBlank {
+                APIError(.badRequest, "missing \"question\"")
+            } else if entry.answer.isBlank {
+                APIError(.badRequest, "missing \"answer\"")
+            } else {
+                switch try await store.knowledgeBase().category(entry.category) {
+                case nil: APIError(.notFound, "no category \"\(entry.category)\"; GET /api/v1/categories lists them")
+                case let category? where !category.isActive:
+                    APIError(.conflict, "category \"\(entry.category)\" is retired and takes no entries")
+                default: nil
+                }
+            }
+        guard let refusal else { return }
+        logger.warning("Knowledge change refused", metadata: ["entry": "\(entry.id)", "reason": "\(refusal.message)"])
+        throw refusal
+    }
+
     private func entryID(_ context: Context) throws -> KnowledgeEntryID {
-        KnowledgeEntryID(rawValue: try context.parameters.require("id"))
+        KnowledgeEntryID(rawValue: try PathID.decoded(context))
     }
 
     /// An entry as a request body: the id comes from the path.

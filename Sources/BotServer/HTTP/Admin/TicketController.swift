@@ -39,11 +39,15 @@ struct TicketController<Context: RequestContext> {
     @Sendable func list(_ request: Request, context: Context) async throws -> TicketList {
         let query = request.uri.queryParameters
         var filter = TicketFilter()
-        if let status = query["status"] {
-            filter.statuses = try status.split(separator: ",").map { value in
+        if let status = query["status"], !status.isEmpty {
+            // Every piece must be a status: "open," or "open,,closed" is a client's bug, not "open".
+            filter.statuses = try status.split(separator: ",", omittingEmptySubsequences: false).map { value in
                 guard let status = TicketStatus(rawValue: String(value)) else {
                     let known = TicketStatus.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw APIError(.badRequest, "status must be one of \(known)")
+                    context.logger.notice(
+                        "Request refused: unknown query value",
+                        metadata: ["path": "\(request.uri.path)", "parameter": "status", "value": "\(status.prefix(40))"])
+                    throw APIError(.badRequest, "status must be one of \(known), or several separated by commas")
                 }
                 return status
             }
@@ -52,11 +56,10 @@ struct TicketController<Context: RequestContext> {
         filter.region = query["region"].map(String.init)
         filter.category = query["category"].map(String.init)
         filter.assignee = query["assignee"].map(String.init)
-        if let breaching = query["breaching"] {
-            guard let value = TicketFilter.Breaching(rawValue: String(breaching)) else {
-                throw APIError(.badRequest, "breaching must be soon (past the 80% warning or due) or now (due)")
-            }
-            filter.breaching = value
+        if let breaching = try QueryChoice.value(
+            "breaching", of: request, allowed: [TicketFilter.Breaching.soon, .now], logger: context.logger)
+        {
+            filter.breaching = breaching
             filter.now = clock.now()
         }
         let page = try PageQuery(request)
@@ -81,20 +84,31 @@ struct TicketController<Context: RequestContext> {
         var text: String?
     }
 
+    /// An agent action. A ticket that does not exist is 404 whatever the body says; then a body that
+    /// is not `{"agent", "text"}`, an agent escalation.yaml does not name, or a missing text is 400.
     func act(_ action: Action, _ request: Request, _ context: Context) async throws -> EditedResponse<TicketDetail> {
         let number = try Self.number(context)
+        func refuse(_ status: HTTPResponse.Status, _ message: String) -> APIError {
+            context.logger.notice(
+                "Ticket action refused",
+                metadata: ["ticket": "\(number)", "action": "\(action.rawValue)", "reason": "\(message)"])
+            return APIError(status, message)
+        }
+        guard try await database.read({ [store] db in try store.ticket(number, in: db) }) != nil else {
+            throw refuse(.notFound, "no ticket \(number)")
+        }
         let body: ActionRequest
         do {
             body = try await request.decode(as: ActionRequest.self, context: context)
         } catch {
-            throw APIError(.badRequest, "the body must be JSON {\"agent\": \"<user id>\", \"text\": \"…\"}")
+            throw refuse(.badRequest, "the body must be JSON {\"agent\": \"<user id>\", \"text\": \"…\"}")
         }
         guard routing.isAgent(body.agent) else {
-            throw APIError(.badRequest, "agent \"\(body.agent)\" is not an agent: escalation.yaml names none such")
+            throw refuse(.badRequest, "agent \"\(body.agent.prefix(64))\" is not an agent: escalation.yaml names none such")
         }
         let text = body.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        if action != .claim, action != .reopen, text.isEmpty {
-            throw APIError(.badRequest, "text is required for \(action.rawValue)")
+        if action != .claim, action != .reopen, text.isBlank {
+            throw refuse(.badRequest, "text is required for \(action.rawValue)")
         }
         let key = try Self.idempotencyKey(request, action: action, number: number, agent: body.agent, text: text)
         let command: AgentCommand =
@@ -115,13 +129,10 @@ struct TicketController<Context: RequestContext> {
                 command, by: TicketDesk.Person(userID: body.agent, name: name), idempotencyKey: key, now: now)
         } catch let error as TicketDeskError {
             let message = transaction.desk.message(for: error)
-            context.logger.notice(
-                "Ticket action refused",
-                metadata: ["ticket": "\(number)", "action": "\(action.rawValue)", "reason": "\(message)"])
             switch error {
-            case .notFound: throw APIError(.notFound, message)
-            case .unknownTarget: throw APIError(.badRequest, message)
-            case .notYours, .taken, .notActive, .alreadyWith, .notResolved: throw APIError(.conflict, message)
+            case .notFound: throw refuse(.notFound, message)
+            case .unknownTarget: throw refuse(.badRequest, message)
+            case .notYours, .taken, .notActive, .alreadyWith, .notResolved: throw refuse(.conflict, message)
             }
         } catch let reused as IdempotencyKey.Reused {
             throw APIError(

@@ -83,17 +83,21 @@ struct UnansweredController<Context: RequestContext> {
         var note: String?
     }
 
+    /// The `review` filter of the list: one review state, or all.
+    enum ReviewFilter: String, CaseIterable {
+        case open
+        case addedToEntry = "added_to_entry"
+        case dismissed, all
+    }
+
     /// `GET /api/v1/unanswered?review=open|added_to_entry|dismissed|all&category=&reason=&before=&limit=`
     @Sendable func list(_ request: Request, context: Context) async throws -> QuestionList {
         let query = request.uri.queryParameters
         var filter = UnansweredQuestionFilter()
-        if let review = query["review"].map(String.init), review != "all" {
-            guard let value = UnansweredQuestion.Review(rawValue: review) else {
-                throw APIError(.badRequest, "review must be one of open, added_to_entry, dismissed, all")
-            }
-            filter.review = value
-        } else if query["review"] != nil {
-            filter.review = nil
+        switch try QueryChoice.value("review", of: request, allowed: ReviewFilter.allCases, logger: context.logger) {
+        case nil: break  // the filter's default: open
+        case .all: filter.review = nil
+        case let review?: filter.review = UnansweredQuestion.Review(rawValue: review.rawValue)
         }
         filter.category = query["category"].map(String.init)
         filter.reason = query["reason"].map(String.init)
@@ -141,7 +145,8 @@ struct UnansweredController<Context: RequestContext> {
     /// `POST /api/v1/unanswered/{id}/dismiss` with an optional `{"note": "..."}`.
     @Sendable func dismiss(_ request: Request, context: Context) async throws -> Reviewed {
         let question = try await openQuestion(context)
-        let note = (try? await request.decode(as: DismissRequest.self, context: context))?.note
+        let note = try await OptionalJSONBody.decode(
+            DismissRequest.self, from: request, context: context, shape: #"{"note": "..."} or none"#)?.note
         let reviewed = try await claim(question, as: .dismissed, entry: nil, note: note)
         context.logger.info("Unanswered question dismissed", metadata: ["question": "\(question.id!)"])
         return Reviewed(question: QuestionBody(reviewed))
