@@ -31,6 +31,21 @@ struct WeComAPIClientTests {
         }
     }
 
+    @Test("A gettoken WeCom does not answer gives up after the token's own short timeout, not the call's")
+    func slowGettoken() async throws {
+        try await FakeWeComServer.with { wecom in
+            await wecom.state.setGettokenDelay(.seconds(8))
+            var configuration = WeComAPIConfiguration(
+                baseURL: wecom.baseURL, corpID: "wwfakecorp000001", agentID: 1_000_002, secret: "fake-secret",
+                retryPolicy: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(20))
+            configuration.tokenRequestTimeout = .milliseconds(500)
+            let api = WeComAPIClient(configuration: configuration, logger: Logger(label: "test"))
+            let started = ContinuousClock.now
+            await #expect(throws: WeComAPIError.self) { try await api.send(.text("您好", to: "zhangsan")) }
+            #expect(ContinuousClock.now - started < .seconds(6))
+        }
+    }
+
     @Test("An expired token (42001) is refreshed and the message still goes out once")
     func expiredToken() async throws {
         try await FakeWeComServer.with { wecom in

@@ -162,7 +162,8 @@ private struct TokenFetcher: Sendable {
         let url = WeComHTTP.url(
             configuration.baseURL, path, query: [("corpid", configuration.corpID), ("corpsecret", configuration.secret)])
         let buffer = try await WeComHTTP.perform(
-            httpClient, url: url, path: path, body: nil, timeout: configuration.requestTimeout)
+            httpClient, url: url, path: path, body: nil,
+            timeout: min(configuration.tokenRequestTimeout, configuration.requestTimeout))
         try WeComHTTP.checkStatus(buffer, path: path)
         let response = try WeComHTTP.decode(TokenResponse.self, from: buffer, path: path)
         let lifetime = Duration.seconds(response.expires_in ?? 7200)

@@ -13,6 +13,10 @@ public struct WeComAPIConfiguration: Sendable {
     public var retryPolicy: RetryPolicy
     /// Timeout of one HTTP request.
     public var requestTimeout: Duration
+    /// Timeout of a `gettoken` request. Short: WeCom answers it at once, and every caller sharing the
+    /// token waits for it, also one with a shorter `requestTimeout` (a directory lookup in front of an
+    /// associate's answer) — an unreachable WeCom must not hold them for the outbox's longer timeout.
+    public var tokenRequestTimeout: Duration = .seconds(3)
 
     public init(
         baseURL: String = "https://qyapi.weixin.qq.com", corpID: String, agentID: Int, secret: String,
