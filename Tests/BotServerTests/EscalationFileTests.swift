@@ -94,7 +94,7 @@ struct EscalationFileTests {
         #expect(south.onCall == ["hq_amy"])
         #expect(routing.team("east-north")?.cap == nil)
         #expect(routing.team("east-north")?.onCall == [])
-        #expect(settings.managers == ["华南区": "hq_cai", "*": "hq_cai"])
+        #expect(settings.managers == ["华南区": "hq_cai"])
         #expect(settings.timers == TicketTimers())
     }
 
