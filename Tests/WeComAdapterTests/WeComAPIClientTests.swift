@@ -34,15 +34,32 @@ struct WeComAPIClientTests {
     @Test("A gettoken WeCom does not answer gives up after the token's own short timeout, not the call's")
     func slowGettoken() async throws {
         try await FakeWeComServer.with { wecom in
-            await wecom.state.setGettokenDelay(.seconds(8))
+            // gettoken answers after 12 s: within the call's 60 s, far beyond the token's 0.5 s.
+            await wecom.state.setGettokenDelay(.seconds(12))
             var configuration = WeComAPIConfiguration(
                 baseURL: wecom.baseURL, corpID: "wwfakecorp000001", agentID: 1_000_002, secret: "fake-secret",
-                retryPolicy: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(20))
+                retryPolicy: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(60))
             configuration.tokenRequestTimeout = .milliseconds(500)
             let api = WeComAPIClient(configuration: configuration, logger: Logger(label: "test"))
-            let started = ContinuousClock.now
-            await #expect(throws: WeComAPIError.self) { try await api.send(.text("您好", to: "zhangsan")) }
-            #expect(ContinuousClock.now - started < .seconds(6))
+            let error = await #expect(throws: WeComAPIError.self) { try await api.send(.text("您好", to: "zhangsan")) }
+            #expect(error?.path == "/cgi-bin/gettoken")
+            #expect(error?.kind == .transient)
+            #expect(await wecom.state.sendAttempts == 0)
+        }
+    }
+
+    @Test("A call whose first attempt went unanswered says it may have arrived, even when it ends with an errcode")
+    func unansweredThenErrcode() async throws {
+        try await FakeWeComServer.with { wecom in
+            await wecom.state.inject(.httpStatus(502), on: "/cgi-bin/message/send")
+            await wecom.state.inject(.errcode(45009), on: "/cgi-bin/message/send")
+            let error = await #expect(throws: WeComAPIError.self) { try await client(wecom).send(.text("您好", to: "zhangsan")) }
+            #expect(error?.errcode == 45009)
+            #expect(error?.mayHaveArrived == true)
+            // A refusal alone delivered nothing.
+            await wecom.state.inject(.errcode(45009), on: "/cgi-bin/message/send")
+            let refused = await #expect(throws: WeComAPIError.self) { try await client(wecom).send(.text("您好", to: "lisi")) }
+            #expect(refused?.mayHaveArrived == false)
         }
     }
 

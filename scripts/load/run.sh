@@ -7,6 +7,10 @@
 #
 #   scripts/load/run.sh                       # both servers, both phases
 #   scripts/load/run.sh --targets storedesk   # any option of the generator (--help lists them)
+#   scripts/load/run.sh --targets storedesk --phases kill,apifail
+#       # the fault phases, StoreDesk only, about 3 minutes each: SIGKILL and restart every 10 s, or the
+#       # WeCom API failing for 40 s, at 300 messages/s with WeCom's callback retries; then an audit of
+#       # StoreDesk's database against what the fake WeCom API delivered (--kill-every, --api-fault-mix …)
 #
 # STOREDESK_BIN=path uses that binary; otherwise the last commit (git archive HEAD, so edits in the
 # working tree do not matter) is built in release under $SNAPSHOT (default /tmp/sd-snap) once.
@@ -25,8 +29,16 @@ if [[ -z "${STOREDESK_BIN:-}" ]]; then
     fi
 fi
 
-# The peer's packages, from PyPI (Flask and wechatpy may already be there).
-python3 -c 'import flask, wechatpy, gunicorn' 2>/dev/null || pip install --quiet flask wechatpy gunicorn cryptography
+# The peer's packages, from PyPI (Flask and wechatpy may already be there); not when only StoreDesk runs.
+storedesk_only=0
+previous=""
+for argument in "$@"; do
+    [[ "$argument" == "--targets=storedesk" || ( "$previous" == "--targets" && "$argument" == "storedesk" ) ]] && storedesk_only=1
+    previous="$argument"
+done
+if [[ "$storedesk_only" == 0 ]]; then
+    python3 -c 'import flask, wechatpy, gunicorn' 2>/dev/null || pip install --quiet flask wechatpy gunicorn cryptography
+fi
 
 swift build -c release --package-path "$root/Benchmarks" 2>&1 | tail -n 1
 exec "$root/Benchmarks/.build/release/loadtest" \

@@ -24,7 +24,7 @@ struct LoadTest: AsyncParsableCommand {
     @Option(help: "Servers to measure, comma-separated: storedesk, peer.")
     var targets = "storedesk,peer"
 
-    @Option(help: "Phases, comma-separated: saturation, fixed, redelivery.")
+    @Option(help: "Phases, comma-separated: saturation, fixed, redelivery; kill and apifail (StoreDesk only) on request.")
     var phases = "saturation,fixed,redelivery"
 
     @Option(help: "Simulated associates (450 stores × 13 ≈ 6,000; WeCom delivers at most 30 messages a minute to one member).")
@@ -50,6 +50,39 @@ struct LoadTest: AsyncParsableCommand {
 
     @Option(help: "How long to wait after a phase for the inbox backlog to drain, seconds.")
     var drainSeconds = 60.0
+
+    @Option(help: "Messages per second of the kill and apifail phases.")
+    var faultRate = 300.0
+
+    @Option(help: "Length of the kill and apifail phases, seconds.")
+    var faultSeconds = 60.0
+
+    @Option(help: "kill: seconds between SIGKILLs of StoreDesk (restarted at once on the same data).")
+    var killEvery = 10.0
+
+    @Option(help: "kill, apifail: WeCom's timeout of one callback attempt, seconds.")
+    var callbackTimeout = 5.0
+
+    @Option(help: "kill, apifail: WeCom's retries of a callback without a 2xx, seconds after its first failed attempt.")
+    var callbackRetries = "1,5,10"
+
+    @Option(help: "apifail: when the fake WeCom API starts failing, seconds into the phase.")
+    var apiFailFrom = 10.0
+
+    @Option(help: "apifail: how long the fake WeCom API fails, seconds.")
+    var apiFailSeconds = 40.0
+
+    @Option(help: "apifail: the share of API calls that fail meanwhile (gettoken never does).")
+    var apiFailShare = 1.0
+
+    @Option(help: "apifail: the faults and their weights (busy = errcode -1, 502, 503, 45009, slow).")
+    var apiFaultMix = "busy=35,502=20,503=20,45009=22,slow=3"
+
+    @Option(help: "apifail: how long a slow answer takes, seconds (StoreDesk gives up on a call after 10 s).")
+    var apiSlowSeconds = 12.0
+
+    @Option(help: "kill, apifail: how long to wait afterwards for every answer to be delivered, seconds.")
+    var faultDrainSeconds = 300.0
 
     @Option(help: "StoreDesk's LOG_LEVEL (info is what it ships with).")
     var logLevel = "info"
@@ -117,6 +150,10 @@ struct LoadTest: AsyncParsableCommand {
                 let copies = (saturationCallbacks + warmUp.requests.count - 1) / warmUp.requests.count
                 workloads[phase] = Workload(
                     requests: Array([[Workload.Request]](repeating: warmUp.requests, count: copies).joined()))
+            case .kill, .apifail:
+                workloads[phase] = try Workload.make(
+                    corpus: corpus, forger: &forger, count: Int(faultRate * faultSeconds),
+                    firstMsgID: Self.firstMsgID(of: phase), firstRound: 1, host: host)
             }
         }
         print(
@@ -131,10 +168,21 @@ struct LoadTest: AsyncParsableCommand {
         for phase in chosenPhases {
             for target in chosenTargets {
                 guard let workload = workloads[phase] else { continue }
+                if phase.isFault, target != .storedesk {
+                    print("— \(target.title), \(phase.rawValue): skipped (StoreDesk only)")
+                    continue
+                }
                 print("— \(target.title), \(phase.rawValue) …")
-                let result = try await measure(
-                    target: target, phase: phase, workload: workload, warmUp: warmUp, corpus: corpus, fake: fake,
-                    group: clientGroup, runDirectory: runDirectory, configDirectory: configDirectory)
+                let result: PhaseResult
+                if phase.isFault {
+                    result = try await measureFault(
+                        phase: phase, workload: workload, warmUp: warmUp, corpus: corpus, fake: fake, group: clientGroup,
+                        runDirectory: runDirectory, configDirectory: configDirectory)
+                } else {
+                    result = try await measure(
+                        target: target, phase: phase, workload: workload, warmUp: warmUp, corpus: corpus, fake: fake,
+                        group: clientGroup, runDirectory: runDirectory, configDirectory: configDirectory)
+                }
                 Report.printOne(result)
                 results.append(result)
             }
@@ -143,13 +191,14 @@ struct LoadTest: AsyncParsableCommand {
         try await clientGroup.shutdownGracefully()
         try await fakeGroup.shutdownGracefully()
         if !keep { try? FileManager.default.removeItem(at: runDirectory) }
-        Report.printTable(results, settings: settingsLine, rate: rate)
+        Report.printTable(results, settings: settingsLine(faults: chosenPhases.contains(where: \.isFault)), rate: rate)
     }
 
-    private var settingsLine: String {
+    private func settingsLine(faults: Bool) -> String {
         "\(ProcessInfo.processInfo.activeProcessorCount) cores; \(connections) keep-alive connections; \(users) associates; "
             + "saturation \(Int(saturationSeconds)) s; fixed rate \(Int(rate))/s for \(Int(rateSeconds)) s; StoreDesk LOG_LEVEL=\(logLevel); "
             + "peer: gunicorn \(peerWorkers) gthread workers × \(peerThreads) threads + 1 answering process"
+            + (faults ? "; " + faultSettings : "")
     }
 
     // MARK: - One phase against one server
@@ -206,6 +255,7 @@ struct LoadTest: AsyncParsableCommand {
             switch phase {
             case .saturation, .redelivery: .saturation(seconds: saturationSeconds)
             case .fixed: .fixedRate(perSecond: rate)
+            case .kill, .apifail: .fixedRate(perSecond: faultRate)
             }
         let outcome = try await LoadDriver(
             loop: group.next(), host: "127.0.0.1", port: port, connections: connections, workload: workload, pace: pace
@@ -257,7 +307,7 @@ struct LoadTest: AsyncParsableCommand {
 
     /// Waits until the inbox holds nothing pending and the fake API has had no send for a second
     /// (the outbox is done too), or `limit` seconds pass. True when drained.
-    private func drain(database: InboxCounter, fake: FakeWeComAPI, limit: Double) async -> Bool {
+    func drain(database: InboxCounter, fake: FakeWeComAPI, limit: Double) async -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now + .milliseconds(Int(limit * 1000))
         var lastSends = -1
@@ -305,7 +355,10 @@ struct LoadTest: AsyncParsableCommand {
 
     // MARK: - Starting the servers
 
-    private func launch(_ target: Target, data: URL, configDirectory: URL) throws -> ([ManagedProcess], String, InboxCounter) {
+    /// - Parameter appendLog: a restart on the same data: its log goes on after the last one's.
+    func launch(_ target: Target, data: URL, configDirectory: URL, appendLog: Bool = false) throws -> (
+        [ManagedProcess], String, InboxCounter
+    ) {
         var environment = ProcessInfo.processInfo.environment
         let weCom = [
             "WECOM_CORP_ID": Self.corpID, "WECOM_AGENT_ID": String(Self.agentID), "WECOM_SECRET": "sim-secret",
@@ -320,7 +373,8 @@ struct LoadTest: AsyncParsableCommand {
                 "STOREDESK_HOST": "127.0.0.1", "STOREDESK_PORT": String(port), "LOG_LEVEL": logLevel,
             ]) { $1 }
             let server = try ManagedProcess(
-                name: "StoreDesk", executable: storedesk, arguments: [], environment: environment, directory: nil, log: log)
+                name: "StoreDesk", executable: storedesk, arguments: [], environment: environment, directory: nil, log: log,
+                appendLog: appendLog)
             return ([server], "/readyz", InboxCounter(path: data.appendingPathComponent("storedesk.sqlite").path))
         case .peer:
             let peer = URL(fileURLWithPath: peerDirectory)

@@ -5,17 +5,22 @@ final class ManagedProcess: @unchecked Sendable {
     let process: Process
     let name: String
 
-    init(name: String, executable: String, arguments: [String], environment: [String: String], directory: URL?, log: URL)
-        throws
-    {
+    /// - Parameter appendLog: add to `log` instead of starting it anew (a server restarted on the same data).
+    init(
+        name: String, executable: String, arguments: [String], environment: [String: String], directory: URL?, log: URL,
+        appendLog: Bool = false
+    ) throws {
         self.name = name
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
         if let directory { process.currentDirectoryURL = directory }
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        if !appendLog || !FileManager.default.fileExists(atPath: log.path) {
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        }
         let handle = try FileHandle(forWritingTo: log)
+        if appendLog { _ = try handle.seekToEnd() }
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
@@ -24,6 +29,13 @@ final class ManagedProcess: @unchecked Sendable {
 
     var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
+
+    /// SIGKILL at once, as a crash or the OOM killer would, and waits until the process is gone.
+    func crash() async {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
+    }
 
     /// SIGTERM, then SIGKILL after `grace` seconds.
     func stop(grace: Double = 10) async {

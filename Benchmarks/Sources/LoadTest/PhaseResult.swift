@@ -29,6 +29,8 @@ struct PhaseResult: Sendable {
     var storedRows: Int
     var ackedInAll: Int
     var threadCPU: [(String, Double)]
+    /// The kill and apifail phases' own figures.
+    var faults: FaultFigures? = nil
 
     var ackedPerSecond: Double { Double(acked) / seconds }
     var serverCores: Double { serverCPUSeconds / seconds }
@@ -54,4 +56,13 @@ enum Phase: String, Sendable, CaseIterable {
     /// Saturation with WeCom's redeliveries only (MsgIds already stored): the whole ack path (verify,
     /// decrypt, decode, the deduplicating insert) with nothing new to answer, so its own ceiling.
     case redelivery
+    /// A fixed rate while StoreDesk is killed (SIGKILL) and restarted on the same data every few
+    /// seconds, with WeCom's retries of unacknowledged callbacks. StoreDesk only; not run by default.
+    case kill
+    /// A fixed rate while the fake WeCom API fails for a while (busy, 5xx, slow, rate limited, a
+    /// revoked token). StoreDesk only; not run by default.
+    case apifail
+
+    /// Phases that break something on purpose: measured with WeCom's retries and audited afterwards.
+    var isFault: Bool { self == .kill || self == .apifail }
 }

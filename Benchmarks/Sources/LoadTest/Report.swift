@@ -16,6 +16,7 @@ enum Report {
             let split = result.threadCPU.prefix(8).map { "\($0.0) \(format($0.1)) s" }.joined(separator: ", ")
             print("  CPU by thread: \(split)")
         }
+        if let faults = result.faults { printFaults(faults, phase: result.phase) }
     }
 
     static func printTable(_ results: [PhaseResult], settings: String, rate: Double) {
@@ -33,6 +34,12 @@ enum Report {
             case .fixed: print("Fixed rate (open loop): \(settingsRate) new messages/s")
             case .redelivery:
                 print("Ack path alone (closed loop): WeCom's redeliveries of stored messages, nothing new to answer")
+            case .kill:
+                print(
+                    "Kill and restart (open loop, StoreDesk only): SIGKILL and restart on the same data, WeCom retrying callbacks"
+                )
+            case .apifail:
+                print("WeCom API failing (open loop, StoreDesk only): errors, 5xx, slow answers, rate limit, a revoked token")
             }
             var lines: [[String]] = [["", "StoreDesk", "Python peer", "StoreDesk ÷ peer", "target"]]
             func line(
@@ -45,14 +52,18 @@ enum Report {
             }
             line("callbacks offered", { Double($0.issued) }, digits: 0)
             line("acked (2xx)", { Double($0.acked) }, digits: 0)
+            let closedLoop = phase == .saturation || phase == .redelivery
             line(
                 "acked callbacks/s", { $0.ackedPerSecond }, digits: 0, ratio: true,
-                target: phase == .fixed ? "" : "≥ 15,000; ≥ 5× peer")
+                target: closedLoop ? "≥ 15,000; ≥ 5× peer" : "")
             line("ack p50, ms", { $0.ack.milliseconds(0.5) }, digits: 2)
             line("ack p99, ms", { $0.ack.milliseconds(0.99) }, digits: 2, target: "< 20")
             line("ack max, ms", { $0.ack.maxMilliseconds }, digits: 1)
             line("callback → send p50, ms", { $0.send.milliseconds(0.5) }, digits: 1)
             line("callback → send p99, ms", { $0.send.milliseconds(0.99) }, digits: 1, target: phase == .fixed ? "< 200" : "")
+            if phase.isFault {
+                line("failed attempts (WeCom retried)", { Double($0.refused) }, digits: 0)
+            }
             line("message/send calls", { Double($0.sends) }, digits: 0)
             line("acked, no reply quoting it", { Double($0.unanswered) }, digits: 0)
             line("inbox backlog, peak", { Double($0.peakBacklog) }, digits: 0)
@@ -64,6 +75,7 @@ enum Report {
             line("server peak RSS, MiB", { Double($0.peakRSSBytes) / 1_048_576 }, digits: 0)
             line("lost (acked − stored)", { Double($0.ackedInAll - $0.storedRows) }, digits: 0, target: "≤ 0")
             print(table(lines))
+            if phase.isFault, let faults = storedesk?.faults { print(table(faultLines(faults, phase: phase))) }
         }
     }
 
@@ -72,7 +84,7 @@ enum Report {
         return (a, b)
     }
 
-    private static func table(_ lines: [[String]]) -> String {
+    static func table(_ lines: [[String]]) -> String {
         let widths = (0..<lines[0].count).map { column in lines.map { $0[column].count }.max() ?? 0 }
         return lines.enumerated().map { index, cells in
             let text = cells.enumerated().map { column, cell in
@@ -87,7 +99,7 @@ enum Report {
         String(format: "%.\(digits)f", value)
     }
 
-    private static func ms(_ value: Double?) -> String {
+    static func ms(_ value: Double?) -> String {
         value.map { format($0, 2) + " ms" } ?? "—"
     }
 }

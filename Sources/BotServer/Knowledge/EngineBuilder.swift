@@ -7,9 +7,13 @@ import NIOPosix
 ///
 /// Its own `NIOThreadPool` threads, not Swift concurrency's shared pool: seconds of training there would
 /// starve the requests. One build at a time on one thread, which spreads the training's independent
-/// pieces over a second pool of one thread per core (`ThreadPoolWorkers`).
+/// pieces over a second pool of one thread per core (`ThreadPoolWorkers`). Provisional engines, which an
+/// admin's edit waits for, have a thread of their own: an edit never waits behind a calibration that
+/// runs in the background (seconds, more with a large knowledge base).
 final class EngineBuilder: Sendable {
     private let pool: NIOThreadPool
+    /// Provisional engines only: quick, and awaited by a request.
+    private let provisionalPool: NIOThreadPool
     /// The training's parallel pieces, one thread per core.
     private let workers = ThreadPoolWorkers()
     private let cache = EngineCache()
@@ -17,10 +21,13 @@ final class EngineBuilder: Sendable {
     init() {
         pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
+        provisionalPool = NIOThreadPool(numberOfThreads: 1)
+        provisionalPool.start()
     }
 
     deinit {
         pool.shutdownGracefully { _ in }
+        provisionalPool.shutdownGracefully { _ in }
     }
 
     /// A fully calibrated engine for `knowledgeBase` with `settings`' answering policy and lexicon.
@@ -28,19 +35,21 @@ final class EngineBuilder: Sendable {
         let key = EngineCache.Key(
             knowledgeBase: knowledgeBase, policy: settings.matching, lexicon: settings.lexicon, intents: settings.intents)
         return await cache.engine(for: key) {
-            await self.run { [workers = self.workers] in settings.makeEngine(for: knowledgeBase, workers: workers) }
+            await self.run(on: self.pool) { [workers = self.workers] in
+                settings.makeEngine(for: knowledgeBase, workers: workers)
+            }
         }
     }
 
     /// An engine whose ranker is trained on `knowledgeBase` and whose calibration is `calibrated`'s: an
     /// admin's edit, answerable in a fraction of a second, until the full calibration lands.
     func provisional(for knowledgeBase: KnowledgeBase, reusing calibrated: QuestionEngine) async -> QuestionEngine {
-        await run { [workers] in
+        await run(on: provisionalPool) { [workers] in
             QuestionEngine(knowledgeBase: knowledgeBase, reusingCalibrationOf: calibrated, workers: workers)
         }
     }
 
-    private func run<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async -> Result {
+    private func run<Result: Sendable>(on pool: NIOThreadPool, _ work: @escaping @Sendable () -> Result) async -> Result {
         do {
             return try await pool.runIfActive(work)
         } catch {

@@ -136,7 +136,8 @@ struct DatabaseOutboxStore: OutboxStore {
 
     func scheduleRetry(_ outboxID: Int64, at date: Date, errcode: Int?, error: String, mayHaveArrived: Bool) async throws {
         try await writer.write { db in
-            if Self.refused(errcode) { try OutboxMemberBudget.refund(outboxID: outboxID, in: db) }
+            // A refusal delivered nothing, unless an earlier attempt of the same call went unanswered.
+            if Self.refused(errcode), !mayHaveArrived { try OutboxMemberBudget.refund(outboxID: outboxID, in: db) }
             let duplicateCheck = Column(OutboxRecord.CodingKeys.duplicateCheck)
             _ = try OutboxRecord.filter(key: outboxID).updateAll(
                 db, Self.status.set(to: Status.pending), Self.attempts += 1,

@@ -250,10 +250,11 @@ final class OutboxWorker: Service, Sendable {
                     metadata: metadata.merging(["error": "\(error)", "retryIn": "\(delay)"]) { $1 })
                 metrics.outboxRetried.increment()
                 let at = now().addingTimeInterval(delay / .seconds(1))
-                // Without an answer from WeCom (timeout, network, HTTP status) the message may have arrived.
+                // Without an answer from WeCom (timeout, network, HTTP status) to any attempt of the call, the
+                // message may have arrived: the resend is checked, and its budget count stays.
                 await persist(metadata) {
                     try await self.store.scheduleRetry(
-                        id, at: at, errcode: error.errcode, error: error.description, mayHaveArrived: error.errcode == nil)
+                        id, at: at, errcode: error.errcode, error: error.description, mayHaveArrived: error.mayHaveArrived)
                 }
                 return
             }

@@ -91,7 +91,7 @@ public struct TicketTexts: Sendable, Equatable {
     public var returnedToTeamForAgent = "工单 {ticket} 您 {after}内没有{action}，已退回{team}的队列。"
     public var slaWarning = "⚠️ 工单 {ticket} 的{target}时限快到了：{due}前（{store}：{subject}）。"
     public var slaBreach = "❗ 工单 {ticket} 已超出{target}时限（应在 {due}前；{holder}）。{store}：{subject}"
-    public var slaManager = "❗ 工单 {ticket} 超出{target}时限已久（应在 {due}前；{team}，{holder}），请关注。{store}：{subject}"
+    public var slaManager = "❗ 工单 {ticket} 超出{target}时限已久（应在 {due}前；{holder}），请关注。{store}：{subject}"
     public var slaTargetNames: [SLAKind: String] = [.firstResponse: "首次响应", .resolution: "解决"]
     public var returnedLabel = "已退回队列"
     public var emptyQueue = "没有待认领的工单。"

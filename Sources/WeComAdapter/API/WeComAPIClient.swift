@@ -100,10 +100,15 @@ public final class WeComAPIClient: Sendable {
         var attempt = 1
         var tokenRefreshed = false
         var body = body
+        // Once an attempt of this call went unanswered, what it carried may have arrived: the error the
+        // call ends with says so, whatever the last attempt's errcode (a resend must then be checked).
+        var unanswered = false
         while true {
             do throws(WeComAPIError) {
                 return try await callOnce(path, query: query, body: body)
-            } catch {
+            } catch var error {
+                if error.errcode == nil, error.path == path { unanswered = true }
+                error.anEarlierAttemptWentUnanswered = unanswered
                 if error.errcode == nil, let bodyAfterNoAnswer { body = bodyAfterNoAnswer }
                 if error.kind == .tokenRejected, !tokenRefreshed {
                     tokenRefreshed = true
@@ -120,7 +125,9 @@ public final class WeComAPIClient: Sendable {
                 do {
                     try await Task.sleep(for: delay)
                 } catch {
-                    throw WeComAPIError(kind: .transient, errcode: nil, message: "cancelled", path: path)
+                    var cancelled = WeComAPIError(kind: .transient, errcode: nil, message: "cancelled", path: path)
+                    cancelled.anEarlierAttemptWentUnanswered = unanswered
+                    throw cancelled
                 }
                 attempt += 1
             }

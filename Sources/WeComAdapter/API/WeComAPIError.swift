@@ -27,6 +27,9 @@ public struct WeComAPIError: Error, Sendable, Equatable, CustomStringConvertible
     public var message: String
     /// The API path that failed, without its query (which holds the token).
     public var path: String
+    /// An earlier attempt of the same call went unanswered (a timeout, a network or HTTP error), so what
+    /// it carried may have arrived even though this last attempt got an errcode.
+    public var anEarlierAttemptWentUnanswered = false
 
     public init(kind: Kind, errcode: Int?, message: String, path: String) {
         self.kind = kind
@@ -34,6 +37,9 @@ public struct WeComAPIError: Error, Sendable, Equatable, CustomStringConvertible
         self.message = message
         self.path = path
     }
+
+    /// Whether the call may have delivered what it carried: an attempt that WeCom did not answer.
+    public var mayHaveArrived: Bool { errcode == nil || anEarlierAttemptWentUnanswered }
 
     /// True when the same request may succeed later; false when only a change by a person can help.
     public var isRetryable: Bool {
