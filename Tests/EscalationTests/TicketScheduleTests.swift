@@ -212,15 +212,31 @@ final class TicketScheduleTests {
         #expect(offered(try open(at: Self.wednesday.addingTimeInterval(180), by: other).notices) == ["hq_amy"])
     }
 
-    @Test("下班 by a member of two teams lasts until the first of them opens again")
-    func offDutyInTwoTeams() throws {
+    @Test(
+        "下班 by a member of two teams lasts past what either works on from now, until the first of them opens",
+        arguments: [
+            // An evening shift right after the office's day is the same working day: back tomorrow.
+            (18, "已下班：明天 09:00前不再给您派新工单"),
+            // One that starts after a break is the next working period.
+            (19, "已下班：今天 19:00前不再给您派新工单"),
+        ])
+    func offDutyInTwoTeams(eveningStart: Int, expected: String) throws {
         let evening = Team(
             id: "evening", name: "晚班支持", members: ["hq_amy"], lead: "hq_cai",
             hours: WorkingHours(
-                timeZone: C.shanghai, days: Weekday.allCases, periods: [DailyPeriod(start: 18 * 60, end: 22 * 60)!]))
+                timeZone: C.shanghai, days: Weekday.allCases, periods: [DailyPeriod(start: eveningStart * 60, end: 22 * 60)!]))
         desk.routing = RoutingTable(teams: [Self.south, evening], defaultTeam: "south-ops")
         let ack = try agent(.offDuty, by: Self.amy, at: Self.wednesday)
-        #expect(texts(ack, to: "hq_amy").first?.hasPrefix("已下班：今天 18:00前不再给您派新工单") == true)
+        #expect(texts(ack, to: "hq_amy").first?.hasPrefix(expected) == true, "\(texts(ack, to: "hq_amy"))")
+    }
+
+    @Test("A working stretch ends where its touching periods end; none when the team is not working")
+    func stretchEnd() {
+        let calendar = WorkingCalendar(hours: .officeHours(in: C.shanghai), holidays: C.holidays)
+        #expect(calendar.stretchEnd(at: Self.wednesday) == C.at(12, 2, 18))
+        #expect(calendar.stretchEnd(at: C.at(12, 2, 20)) == nil)
+        let always = WorkingCalendar(hours: .always)
+        #expect(always.stretchEnd(at: Self.wednesday) == nil)
     }
 
     @Test("A member at the team's cap gets no new offers")

@@ -70,6 +70,23 @@ public struct WorkingCalendar: Sendable, Equatable {
         return nil
     }
 
+    /// When the working stretch the team is in at `date` ends (touching periods are one stretch); nil
+    /// when the team does not work at `date`, or works on for more than about a year.
+    public func stretchEnd(at date: Date) -> Date? {
+        let horizon = date.addingTimeInterval(400 * 86_400)
+        var end: Date?
+        for period in workingPeriods(from: date) {
+            if let current = end {
+                guard period.start == current else { return current }
+            } else if period.start != date {
+                return nil
+            }
+            if period.end > horizon { return nil }
+            end = period.end
+        }
+        return end
+    }
+
     /// The years between `start` and `end` (in the team's time zone, both included) whose holiday dates
     /// are not published: working time counted across them followed the weekly hours alone, so a due
     /// time that crosses them is provisional. Empty without a holiday calendar.

@@ -270,10 +270,13 @@ extension TicketDesk {
             try store.setDuty(AgentDuty(agent: agent.userID, offUntil: nil, changedAt: now), in: db)
             return acknowledge ? [.agents([agent.userID], .text(texts.onDutyAck))] : []
         }
-        // Off until the next working period of any of their teams (a member of two teams with different
-        // hours is back with the first to open).
+        // Off until their next working period: past the time any of their teams works on from now (a
+        // member of two teams whose hours overlap is done when the later one closes), the first opening.
+        var end = now
+        while let later = teams.compactMap({ $0.calendar.stretchEnd(at: end) }).max(), later > end { end = later }
         let next = teams.compactMap { team in
-            team.calendar.nextWorkingStart(after: now).map { (start: $0, timeZone: team.calendar.timeZone) }
+            (end == now ? team.calendar.nextWorkingStart(after: now) : team.calendar.workingStart(atOrAfter: end))
+                .map { (start: $0, timeZone: team.calendar.timeZone) }
         }.min { $0.start < $1.start }
         let until = next?.start ?? now.addingTimeInterval(86_400)
         try store.setDuty(AgentDuty(agent: agent.userID, offUntil: until, changedAt: now), in: db)
