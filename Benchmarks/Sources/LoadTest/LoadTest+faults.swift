@@ -155,8 +155,10 @@ extension LoadTest {
             figures.peakUnsentAt = sampled.peakUnsentAt > 0 ? Double(sampled.peakUnsentAt &- startedNanos) / 1e9 : 0
             if let plan { Self.window(&figures, plan: plan, outcome: outcome, startedAt: startedNanos) }
 
-            let (sendLatencies, unanswered) = Self.firstSendLatencies(
-                outcome: outcome, workload: workload, corpus: corpus, sends: sends)
+            // From when each was first due: a callback WeCom had to retry counts its retries.
+            let (sendLatencies, unanswered) = Self.sendLatencies(
+                of: (0..<outcome.count).lazy.filter { outcome.acked($0) }.map { (index: $0, from: outcome.firstDue[$0]) },
+                startedAt: outcome.startedAt, workload: workload, corpus: corpus, sends: sends)
             var threads: [String: Double] = [:]
             for (name, seconds) in after.threads { threads[name] = seconds - (before.threads[name] ?? 0) }
             let serverSeconds = after.cpu - before.cpu
@@ -366,30 +368,6 @@ extension LoadTest {
         figures.windowAck = Percentiles(latencies)
     }
 
-    /// For each acknowledged callback, from when it was first due to the first send quoting its question.
-    private static func firstSendLatencies(
-        outcome: DeliveryOutcome, workload: Workload, corpus: Corpus, sends: [FakeWeComAPI.Send]
-    ) -> ([UInt64], Int) {
-        var byUser: [String: [FakeWeComAPI.Send]] = [:]
-        for send in sends where send.at >= outcome.startedAt {
-            for user in send.toUser.split(separator: "|") { byUser[String(user), default: []].append(send) }
-        }
-        let quotes = corpus.questions.map { String($0.prefix(8)) }
-        var latencies: [UInt64] = []
-        var unanswered = 0
-        for index in 0..<outcome.count where outcome.acked(index) {
-            let request = workload.requests[index]
-            let due = outcome.firstDue[index]
-            let quote = quotes[Int(request.question)]
-            guard let send = byUser[corpus.users[Int(request.user)]]?.first(where: { $0.at >= due && $0.content.contains(quote) })
-            else {
-                unanswered += 1
-                continue
-            }
-            latencies.append(send.at - due)
-        }
-        return (latencies, unanswered)
-    }
 }
 
 /// The StoreDesk process of a fault phase (a new one after each restart) and the CPU its killed

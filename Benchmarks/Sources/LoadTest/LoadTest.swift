@@ -283,7 +283,9 @@ struct LoadTest: AsyncParsableCommand {
             (200..<300).contains(outcome.status[index]) ? outcome.latency[index] : nil
         }
         let (sendLatencies, unanswered) = Self.sendLatencies(
-            outcome: outcome, workload: workload, corpus: corpus, sends: fake.sends())
+            of: (0..<outcome.issued).lazy.filter { (200..<300).contains(outcome.status[$0]) }
+                .map { (index: $0, from: outcome.sentAt[$0]) },
+            startedAt: outcome.startedAt, workload: workload, corpus: corpus, sends: fake.sends())
         var threads: [String: Double] = [:]
         for (name, seconds) in threadsAfter { threads[name] = seconds - (threadsBefore[name] ?? 0) }
 
@@ -325,30 +327,30 @@ struct LoadTest: AsyncParsableCommand {
         return false
     }
 
-    /// For each acknowledged callback, the time until the first message/send to its associate that
-    /// quotes its question (StoreDesk's answers quote it; the peer's do the same).
-    static func sendLatencies(outcome: LoadOutcome, workload: Workload, corpus: Corpus, sends: [FakeWeComAPI.Send])
-        -> ([UInt64], Int)
-    {
+    /// For each acknowledged callback (its request and the moment counted from: when it was sent, or
+    /// first due), the time until the first message/send to its associate that quotes its question
+    /// (StoreDesk's answers quote it; the peer's do the same), and how many got none.
+    static func sendLatencies(
+        of acked: some Sequence<(index: Int, from: UInt64)>, startedAt: UInt64, workload: Workload, corpus: Corpus,
+        sends: [FakeWeComAPI.Send]
+    ) -> ([UInt64], Int) {
         var byUser: [String: [FakeWeComAPI.Send]] = [:]
-        for send in sends where send.at >= outcome.startedAt {
+        for send in sends where send.at >= startedAt {
             for user in send.toUser.split(separator: "|") { byUser[String(user), default: []].append(send) }
         }
         let quotes = corpus.questions.map { String($0.prefix(8)) }
         var latencies: [UInt64] = []
         var unanswered = 0
-        latencies.reserveCapacity(outcome.issued)
-        for index in 0..<outcome.issued where (200..<300).contains(outcome.status[index]) {
+        for (index, from) in acked {
             let request = workload.requests[index]
-            let sentAt = outcome.sentAt[index]
             let quote = quotes[Int(request.question)]
             guard let list = byUser[corpus.users[Int(request.user)]],
-                let send = list.first(where: { $0.at >= sentAt && $0.content.contains(quote) })
+                let send = list.first(where: { $0.at >= from && $0.content.contains(quote) })
             else {
                 unanswered += 1
                 continue
             }
-            latencies.append(send.at - sentAt)
+            latencies.append(send.at - from)
         }
         return (latencies, unanswered)
     }

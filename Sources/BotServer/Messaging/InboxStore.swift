@@ -8,8 +8,9 @@ protocol InboxStore: Sendable {
     func accept(dedupeKey: String, userID: String, xml: String, receivedAt: Date) async throws -> Bool
     /// Associates with messages still to be handled, oldest first.
     func usersWithPendingMessages() async throws -> [String]
-    /// The associate's oldest message still to be handled.
-    func nextPendingMessage(of userID: String) async throws -> InboxRecord?
+    /// The associate's oldest message still to be handled, read inside the caller's transaction (with
+    /// their conversation: `MessageTransaction.nextMessage`).
+    func nextPendingMessage(of userID: String, in db: Database) throws -> InboxRecord?
     /// Marks a message handled, inside the transaction that applies what handling it produced.
     func markHandled(_ inboxID: Int64, at now: Date, in db: Database) throws
     /// Records a failed attempt to handle a message; `giveUp` marks it failed for a person to look at.
@@ -39,12 +40,7 @@ struct DatabaseInboxStore: InboxStore {
         }
     }
 
-    func nextPendingMessage(of userID: String) async throws -> InboxRecord? {
-        try await database.read { db in try Self.nextPendingMessage(of: userID, in: db) }
-    }
-
-    /// The associate's oldest pending message, read inside the caller's transaction.
-    static func nextPendingMessage(of userID: String, in db: Database) throws -> InboxRecord? {
+    func nextPendingMessage(of userID: String, in db: Database) throws -> InboxRecord? {
         try InboxRecord.fetchOne(
             db.cachedStatement(sql: "SELECT * FROM inbox WHERE status = ? AND user_id = ? ORDER BY id LIMIT 1"),
             arguments: [InboxRecord.Status.pending, userID])

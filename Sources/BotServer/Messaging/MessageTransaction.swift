@@ -52,8 +52,8 @@ struct MessageTransaction: Sendable {
 
     /// The associate's oldest message still to be handled, and their conversation, in one read.
     func nextMessage(of userID: String) async throws -> (InboxRecord, StoredConversation)? {
-        try await database.read { [conversations] db in
-            guard let record = try DatabaseInboxStore.nextPendingMessage(of: userID, in: db) else { return nil }
+        try await database.read { [inbox, conversations] db in
+            guard let record = try inbox.nextPendingMessage(of: userID, in: db) else { return nil }
             return (record, try conversations.stored(of: userID, in: db))
         }
     }

@@ -119,40 +119,17 @@ extension TicketDesk {
             return notices
         case .warn(let kind):
             let recipients = ticket.assignee.map { [$0] } ?? ticket.offeredTo
-            try store.record(
-                TicketEvent(
-                    ticket: ticket.number, at: now, actor: "bot", kind: .slaWarning, text: recipients.joined(separator: ","),
-                    detail: kind.rawValue), in: db)
-            return recipients.isEmpty
-                ? []
-                : [
-                    .agents(
-                        recipients, .text(slaText(texts.slaWarning, kind, ticket, due: dueOf(kind, ticket) ?? dueAt, now: now)))
-                ]
+            return try slaAlarm(.slaWarning, texts.slaWarning, kind, to: recipients, ticket, dueAt: dueAt, now: now, in: db)
         case .breach(let kind):
             switch kind {
             case .firstResponse: ticket.firstResponseBreachedAt = dueAt
             case .resolution: ticket.resolutionBreachedAt = dueAt
             }
             let recipients = Self.unique((ticket.assignee.map { [$0] } ?? ticket.offeredTo) + [team.lead].compactMap { $0 })
-            try store.record(
-                TicketEvent(
-                    ticket: ticket.number, at: now, actor: "bot", kind: .slaBreach, text: recipients.joined(separator: ","),
-                    detail: kind.rawValue), in: db)
-            return recipients.isEmpty
-                ? []
-                : [
-                    .agents(
-                        recipients, .text(slaText(texts.slaBreach, kind, ticket, due: dueOf(kind, ticket) ?? dueAt, now: now)))
-                ]
+            return try slaAlarm(.slaBreach, texts.slaBreach, kind, to: recipients, ticket, dueAt: dueAt, now: now, in: db)
         case .manager(let kind):
             guard let manager = try manager(of: ticket, team: team, in: db) else { return [] }
-            try store.record(
-                TicketEvent(ticket: ticket.number, at: now, actor: "bot", kind: .slaBreach, text: manager, detail: kind.rawValue),
-                in: db)
-            return [
-                .agents([manager], .text(slaText(texts.slaManager, kind, ticket, due: dueOf(kind, ticket) ?? dueAt, now: now)))
-            ]
+            return try slaAlarm(.slaBreach, texts.slaManager, kind, to: [manager], ticket, dueAt: dueAt, now: now, in: db)
         case .remindStore:
             let close = timers.storeCalendar.adding(timers.waitCloseAfter, to: ticket.waitingSince ?? now)
             let told = texts.storeReminder.filled(
@@ -178,6 +155,20 @@ extension TicketDesk {
             try close(&ticket, reason: .resolved, now: now, in: db)
             return []
         }
+    }
+
+    /// An SLA alarm: recorded on the timeline with who was told, and the text `template` to them (none
+    /// when nobody holds or is offered the ticket).
+    private func slaAlarm(
+        _ event: TicketEvent.Kind, _ template: String, _ kind: SLAKind, to recipients: [String], _ ticket: Ticket,
+        dueAt: Date, now: Date, in db: Database
+    ) throws -> [TicketNotice] {
+        try store.record(
+            TicketEvent(
+                ticket: ticket.number, at: now, actor: "bot", kind: event, text: recipients.joined(separator: ","),
+                detail: kind.rawValue), in: db)
+        guard !recipients.isEmpty else { return [] }
+        return [.agents(recipients, .text(slaText(template, kind, ticket, due: dueOf(kind, ticket) ?? dueAt, now: now)))]
     }
 
     /// The last rung of a breach's ladder: the region's manager in escalation.yaml (or its `*`), else
