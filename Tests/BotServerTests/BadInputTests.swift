@@ -115,6 +115,7 @@ struct BadInputTests {
         let app = try await buildApplication(
             TestConfiguration.make(data: data.url, apiBase: nil), engines: TestConfiguration.engines)
         try await app.test(.router) { client in
+            try await waitForFirstCalibration(client)
             for method in [HTTPRequest.Method.get, .post] {
                 let response = try await client.execute(
                     uri: "/wecom/callback?msg_signature=a&timestamp=1&nonce=2", method: method)

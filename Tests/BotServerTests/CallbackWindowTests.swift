@@ -29,7 +29,10 @@ struct CallbackWindowTests {
             configuration, engines: TestConfiguration.engines,
             clock: ManualWallClock(Date(timeIntervalSince1970: Self.signedAt + clockOffset)), logger: capture.logger())
         let url = data.url
-        try await app.test(.router) { client in try await test(client, url, capture) }
+        try await app.test(.router) { client in
+            try await waitForFirstCalibration(client)
+            try await test(client, url, capture)
+        }
     }
 
     private func inboxCount(_ data: URL) -> Int {

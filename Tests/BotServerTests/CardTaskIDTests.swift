@@ -36,6 +36,7 @@ struct CardTaskIDTests {
                 let app = try await buildApplication(
                     configuration, engines: TestConfiguration.engines, clock: ManualWallClock(TicketFlowTests.morning))
                 try await app.test(.live) { client in
+                    try await waitForFirstCalibration(client)
                     try await client.post(
                         try fixture.text(from: "wangwu", "我们广州这边门店周末的促销活动怎么安排？", msgID: UInt64(91000 + install)))
                     #expect(await eventually { await TicketFlowTests.cards(wecom, to: "hq_amy").count == install })

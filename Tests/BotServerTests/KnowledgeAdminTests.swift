@@ -151,6 +151,7 @@ struct KnowledgeAdminTests {
         let first = try await buildApplication(
             TestConfiguration.make(data: data.url, apiBase: nil), engines: TestConfiguration.engines)
         try await first.test(.router) { client in
+            try await waitForFirstCalibration(client)
             let body = #"{"id":"only-1","category":"logistics","question":"调拨单在哪查","answer":"ERP 调拨单查询"}"#
             _ = try await client.execute(
                 uri: "/api/v1/knowledge/import?mode=replace", method: .post, headers: Self.auth, body: ByteBuffer(string: body))
@@ -158,6 +159,7 @@ struct KnowledgeAdminTests {
         let second = try await buildApplication(
             TestConfiguration.make(data: data.url, apiBase: nil), engines: TestConfiguration.engines)
         try await second.test(.router) { client in
+            try await waitForFirstCalibration(client)
             let ids = try await exportedIDs(client)
             #expect(ids == ["only-1"])
         }

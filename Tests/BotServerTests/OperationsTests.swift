@@ -16,6 +16,7 @@ struct OperationsTests {
         let app = try await buildApplication(
             TestConfiguration.make(data: data.url, apiBase: "http://127.0.0.1:9"), engines: TestConfiguration.engines)
         try await app.test(.live) { client in
+            try await waitForFirstCalibration(client)
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             #expect(await eventually { (try? await client.execute(uri: "/readyz", method: .get).status) == .ok })
             try await client.post(try TestWeCom.fixture.text(from: "zhangsan", "你好", msgID: 1))

@@ -24,7 +24,10 @@ struct RefusalTests {
         configuration.logLevel = .notice  // refusals are logged at notice
         let app = try await buildApplication(configuration, engines: TestConfiguration.engines, logger: capture.logger())
         let url = data.url
-        try await app.test(.router) { client in try await test(client, url, capture) }
+        try await app.test(.router) { client in
+            try await waitForFirstCalibration(client)
+            try await test(client, url, capture)
+        }
     }
 
     private static func call(

@@ -102,6 +102,7 @@ struct SecurityTests {
             )
             let now = String(Int(Date().timeIntervalSince1970))
             try await app.test(.live) { client in
+                try await waitForFirstCalibration(client)
                 let verification = try fixture.urlVerification(echo: "4711", timestamp: now)
                 #expect(try await client.execute(uri: "/wecom/callback?" + verification, method: .get).status == .ok)
                 let text = try fixture.callback(
@@ -153,6 +154,7 @@ struct SecurityTests {
         let app = try await buildApplication(configuration, engines: TestConfiguration.engines, logger: capture.logger())
         let token = try String(contentsOf: data.url.appendingPathComponent(AdminToken.fileName), encoding: .utf8)
         try await app.test(.router) { client in
+            try await waitForFirstCalibration(client)
             let response = try await client.execute(
                 uri: "/api/v1/categories", method: .get, headers: [.authorization: "Bearer " + token])
             #expect(response.status == .ok)

@@ -21,13 +21,18 @@ struct TestPipeline {
     let clock = SystemWallClock()
     let logger: Logger
 
-    init(database: AppDatabase, logger: Logger) async throws {
+    /// - Parameter calibrateWhenStarted: leave the first engine to `knowledge.run()`, as `buildApplication` does.
+    init(database: AppDatabase, logger: Logger, calibrateWhenStarted: Bool = false) async throws {
         self.database = database
         self.logger = logger
         knowledgeStore = DatabaseKnowledgeStore(database: database.writer)
         try await seedKnowledgeIfEmpty(knowledgeStore, from: TestConfiguration.seedConfig, logger: logger)
-        knowledge = await LiveKnowledge(
-            knowledgeBase: try await knowledgeStore.knowledgeBase(), settings: bot, builder: TestConfiguration.engines)
+        let knowledgeBase = try await knowledgeStore.knowledgeBase()
+        knowledge =
+            calibrateWhenStarted
+            ? LiveKnowledge(
+                calibratingWhenStarted: knowledgeBase, settings: bot, builder: TestConfiguration.engines, logger: logger)
+            : await LiveKnowledge(knowledgeBase: knowledgeBase, settings: bot, builder: TestConfiguration.engines)
         transaction = MessageTransaction(database: database.writer)
         directory = DirectoryCache(database: database.writer, lookup: nil, settings: DirectorySettings(), logger: logger)
     }
@@ -39,12 +44,14 @@ struct TestPipeline {
             clock: clock, metrics: metrics, logger: logger, lanes: lanes)
     }
 
-    /// The server's own router (`buildRouter`) with the WeCom callback `channel` and admin token `token`.
+    /// The server's own router (`buildRouter`) with the WeCom callback `channel` and admin token `token`;
+    /// callbacks go to `processor` (by default one that is not running).
     func router(
-        channel: WeComCallbackController<AppRequestContext>.Channel, token: String
+        channel: WeComCallbackController<AppRequestContext>.Channel, token: String, processor: InboxProcessor? = nil
     ) -> Router<AppRequestContext> {
         buildRouter(
-            database: database, transaction: transaction, processor: processor(), channel: channel, metrics: metrics,
+            database: database, transaction: transaction, processor: processor ?? self.processor(), channel: channel,
+            metrics: metrics,
             readiness: Readiness(required: []),
             admin: AdminDependencies(
                 token: token, knowledgeStore: knowledgeStore, knowledge: knowledge, bot: bot, directory: directory,

@@ -155,15 +155,31 @@ func withLiveServer(
         adjust(&configuration)
         let app = try await buildApplication(configuration, engines: TestConfiguration.engines, clock: clock)
         let dataURL = data.url
-        try await app.test(.live) { client in try await test(client, wecom, dataURL) }
+        try await app.test(.live) { client in
+            try await waitForFirstCalibration(client)
+            try await test(client, wecom, dataURL)
+        }
     }
+}
+
+/// Waits until the server has calibrated its first engine (it listens before, and what needs an answer
+/// waits for it): the tests' timeouts are for their requests, not for a build that runs beside other tests.
+func waitForFirstCalibration(_ client: any TestClientProtocol) async throws {
+    let calibrated = await eventually(timeout: .seconds(180)) {
+        let ready = try? await client.execute(uri: "/readyz", method: .get)
+        return ready.map { $0.status == .ok && !String(buffer: $0.body).contains("calibration: starting") } ?? false
+    }
+    #expect(calibrated, "the first engine was not calibrated in time")
 }
 
 /// Runs `test` against the real server in process (no socket), WeCom channel off, fresh data folder.
 func withRouterServer(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
     let data = try TemporaryDirectory()
     let app = try await buildApplication(TestConfiguration.make(data: data.url, apiBase: nil), engines: TestConfiguration.engines)
-    try await app.test(.router, test)
+    try await app.test(.router) { client in
+        try await waitForFirstCalibration(client)
+        try await test(client)
+    }
 }
 
 /// The response body as a JSON object (empty when it is not one).

@@ -132,6 +132,49 @@ struct TicketFlowTests {
         }
     }
 
+    @Test("Voice messages, videos and pictures travel both ways as media; an agent's goes to the ticket they last worked on")
+    func media() async throws {
+        let clock = ManualWallClock(Self.morning)
+        try await withLiveServer(prepare: { wecom, _ in await Self.addPeople(wecom) }, clock: clock) {
+            client, wecom, dataURL in
+            func sentMedia(_ type: String, to user: String) async -> [String] {
+                await wecom.state.sent.filter { $0.msgtype == type && $0.touser == user }.compactMap(\.mediaID)
+            }
+            try await client.post(try fixture.text(from: "wangwu", "我们广州这边门店周末的促销活动怎么安排？", msgID: 82001))
+            #expect(await databaseEventually(dataURL, "SELECT COUNT(*) FROM ticket", is: 1))
+            try await client.post(try fixture.text(from: "hq_amy", "#1001 认领", msgID: 82002))
+            #expect(await databaseEventually(dataURL, "SELECT assignee FROM ticket WHERE number = 1001", is: "hq_amy"))
+
+            // The associate's voice message and video reach the agent as they are, after the line that says whose.
+            try await client.post(try fixture.media("voice", from: "wangwu", mediaID: "v1", msgID: 82003))
+            try await client.post(try fixture.media("video", from: "wangwu", mediaID: "vd1", msgID: 82004))
+            #expect(await eventually { await sentMedia("voice", to: "hq_amy") == ["v1"] })
+            #expect(await eventually { await sentMedia("video", to: "hq_amy") == ["vd1"] })
+            #expect(await Self.texts(wecom, to: "hq_amy").contains("【#1001 王五·广州天河店】[语音]"))
+            #expect(await Self.texts(wecom, to: "hq_amy").contains("【#1001 王五·广州天河店】[视频]"))
+
+            // The agent's picture, right after claiming, goes to the store of that ticket, and onto it.
+            try await client.post(try fixture.image(from: "hq_amy", msgID: 82005))
+            #expect(await eventually { await sentMedia("image", to: "wangwu") == ["m1"] })
+            #expect(await Self.texts(wecom, to: "wangwu").contains("【#1001 华南区营运支持 Amy】[图片]"))
+            #expect(await eventually { await Self.texts(wecom, to: "hq_amy").contains("图片已发给王五（工单 #1001）。") })
+            #expect(
+                try databaseValue(
+                    dataURL, "SELECT COUNT(*) FROM ticket_message WHERE ticket = 1001 AND text IN ('[语音]', '[视频]', '[图片]')",
+                    as: Int.self) == 3)
+
+            // Half an hour later the agent's video has no ticket to go to: they are told how, and the store gets nothing.
+            clock.advance(by: TicketDesk.forwardWindow + 60)
+            try await client.post(try fixture.media("video", from: "hq_amy", mediaID: "vd2", msgID: 82006))
+            #expect(await eventually { await Self.texts(wecom, to: "hq_amy").last?.hasPrefix("视频要发给哪张工单？") == true })
+            // Nor does a colleague's picture go to a ticket they do not hold.
+            try await client.post(try fixture.image(from: "hq_bob", msgID: 82007))
+            #expect(await eventually { await Self.texts(wecom, to: "hq_bob").last?.hasPrefix("图片要发给哪张工单？") == true })
+            #expect(await sentMedia("video", to: "wangwu").isEmpty)
+            #expect(await sentMedia("image", to: "wangwu") == ["m1"])
+        }
+    }
+
     @Test("The API's agent actions are timeline events with their author; wrong ones get clear errors")
     func api() async throws {
         let clock = ManualWallClock(Self.morning)

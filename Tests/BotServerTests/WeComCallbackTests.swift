@@ -19,6 +19,7 @@ struct WeComCallbackTests {
         let app = try await buildApplication(
             TestConfiguration.make(data: data.url, apiBase: "http://127.0.0.1:9"), engines: TestConfiguration.engines)
         try await app.test(.router) { client in
+            try await waitForFirstCalibration(client)
             // An echo string whose ciphertext has '+' and '/' gets percent-encoded on the wire.
             let query = try fixture.urlVerification(echo: "1616140317555161061")
             let response = try await client.execute(uri: "/wecom/callback?" + query, method: .get)
@@ -117,6 +118,7 @@ struct WeComCallbackTests {
         let offline = try await buildApplication(
             TestConfiguration.make(data: data.url, apiBase: "http://127.0.0.1:9"), engines: TestConfiguration.engines)
         try await offline.test(.live) { client in
+            try await waitForFirstCalibration(client)
             let callback = try fixture.text(from: "zhangsan", "调拨单在哪查", msgID: 7001)
             let response = try await client.post(callback)
             #expect(response.status == .ok)
@@ -127,7 +129,8 @@ struct WeComCallbackTests {
         try await FakeWeComServer.with { wecom in
             let online = try await buildApplication(
                 TestConfiguration.make(data: data.url, apiBase: wecom.baseURL), engines: TestConfiguration.engines)
-            try await online.test(.live) { _ in
+            try await online.test(.live) { client in
+                try await waitForFirstCalibration(client)
                 #expect(await eventually { await wecom.state.texts(to: "zhangsan").count == 1 })
                 #expect(await wecom.state.texts(to: "zhangsan").first?.contains("调拨单查询") == true)
                 try await Task.sleep(for: .milliseconds(300))

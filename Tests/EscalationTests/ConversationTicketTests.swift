@@ -156,9 +156,10 @@ struct ConversationTicketTests {
                 .ticket(TicketNumber(1001), .add("[图片] https://p.example/1.jpg"))
             ])
         #expect(
-            step(.nonText("图片", detail: "https://p.example/1.jpg", mediaID: "M1"), owned).effects == [
-                .ticket(TicketNumber(1001), .addImage("[图片] https://p.example/1.jpg", mediaID: "M1"))
-            ])
+            step(.nonText("图片", detail: "https://p.example/1.jpg", attachment: Attachment(.image, mediaID: "M1")), owned).effects
+                == [
+                    .ticket(TicketNumber(1001), .addAttachment("[图片] https://p.example/1.jpg", Attachment(.image, mediaID: "M1")))
+                ])
 
         let back = step(.text("新问题"), owned)
         #expect(back.effects == [.ticket(TicketNumber(1001), .returnToBot)])

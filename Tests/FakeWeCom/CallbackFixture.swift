@@ -40,6 +40,18 @@ public struct CallbackFixture: Sendable {
                 + "<MsgId>\(msgID)</MsgId><AgentID>\(agentID)</AgentID></xml>")
     }
 
+    /// A voice message (`voice`, AMR) or a video (`video`) from `user`, with the media id `mediaID`.
+    public func media(_ type: String, from user: String, mediaID: String, msgID: UInt64) throws -> Callback {
+        let fields =
+            type == "voice"
+            ? "<MediaId><![CDATA[\(mediaID)]]></MediaId><Format><![CDATA[amr]]></Format>"
+            : "<MediaId><![CDATA[\(mediaID)]]></MediaId><ThumbMediaId><![CDATA[t-\(mediaID)]]></ThumbMediaId>"
+        return try callback(
+            inner: "<xml><ToUserName><![CDATA[\(corpID)]]></ToUserName><FromUserName><![CDATA[\(user)]]></FromUserName>"
+                + "<CreateTime>1700000000</CreateTime><MsgType><![CDATA[\(type)]]></MsgType>\(fields)"
+                + "<MsgId>\(msgID)</MsgId><AgentID>\(agentID)</AgentID></xml>")
+    }
+
     /// An event (enter_agent, click …) from `user`.
     public func event(from user: String, _ event: String, createTime: Int64 = 1_700_000_000) throws -> Callback {
         try callback(

@@ -19,6 +19,11 @@ public actor FakeWeComState {
             guard let msgtype, let body = json[msgtype] as? [String: any Sendable] else { return nil }
             return body["content"] as? String
         }
+        /// The media id of a picture, voice message or video.
+        public var mediaID: String? {
+            guard let msgtype, let body = json[msgtype] as? [String: any Sendable] else { return nil }
+            return body["media_id"] as? String
+        }
         /// The `response_code` of an update_template_card.
         public var responseCode: String? { json["response_code"] as? String }
         /// The `atall` of an update_template_card: every recipient of the card.
@@ -208,10 +213,10 @@ public actor FakeWeComState {
         guard (json["agentid"] as? Int) == agentID else { return ["errcode": 40056, "errmsg": "invalid agentid"] }
         if path.hasSuffix("message/send") {
             guard let msgtype = json["msgtype"] as? String,
-                ["text", "markdown", "template_card", "image"].contains(msgtype)
+                ["text", "markdown", "template_card", "image", "voice", "video"].contains(msgtype)
             else { return ["errcode": 40008, "errmsg": "invalid message type"] }
-            if msgtype == "image" {
-                let media = (json["image"] as? [String: any Sendable])?["media_id"] as? String ?? ""
+            if ["image", "voice", "video"].contains(msgtype) {
+                let media = (json[msgtype] as? [String: any Sendable])?["media_id"] as? String ?? ""
                 if media.isEmpty { return ["errcode": 40007, "errmsg": "invalid media_id"] }
             } else if msgtype != "template_card" {
                 let content = (json[msgtype] as? [String: any Sendable])?["content"] as? String ?? ""

@@ -28,7 +28,7 @@ struct CallbackDecodingTests {
         #expect(bare.content == .text("a & b"))
     }
 
-    @Test("Image, voice, location and link messages")
+    @Test("Image, voice, video, location and link messages")
     func mediaMessages() throws {
         #expect(
             try CallbackMessage(xml: xml("<PicUrl>http://p</PicUrl><MediaId>m</MediaId><MsgId>3</MsgId>", type: "image")).content
@@ -36,6 +36,9 @@ struct CallbackDecodingTests {
         #expect(
             try CallbackMessage(xml: xml("<MediaId>v</MediaId><Format>amr</Format><MsgId>4</MsgId>", type: "voice")).content
                 == .voice(mediaID: "v", format: "amr"))
+        #expect(
+            try CallbackMessage(xml: xml("<MediaId>vd</MediaId><ThumbMediaId>th</ThumbMediaId><MsgId>6</MsgId>", type: "video"))
+                .content == .video(mediaID: "vd", thumbMediaID: "th"))
         #expect(
             try CallbackMessage(
                 xml: xml(
@@ -76,8 +79,8 @@ struct CallbackDecodingTests {
     @Test("Unknown message and event types decode as unsupported, not as errors")
     func unsupported() throws {
         #expect(
-            try CallbackMessage(xml: xml("<MediaId>x</MediaId><MsgId>7</MsgId>", type: "video")).content
-                == .unsupported(msgType: "video", event: nil))
+            try CallbackMessage(xml: xml("<MediaId>x</MediaId><MsgId>7</MsgId>", type: "file")).content
+                == .unsupported(msgType: "file", event: nil))
         #expect(
             try CallbackMessage(xml: xml("<Event>change_contact</Event>", type: "event")).content
                 == .unsupported(msgType: "event", event: "change_contact"))

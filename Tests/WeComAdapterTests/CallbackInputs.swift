@@ -108,11 +108,12 @@ enum CallbackInputs {
     /// A message of a random kind, with random members, times, ids and texts.
     static func message(_ rng: inout some RandomNumberGenerator) -> CallbackMessage {
         let content: CallbackMessage.Content
-        switch Int.random(in: 0..<7, using: &rng) {
+        switch Int.random(in: 0..<8, using: &rng) {
         case 0, 1: content = .text(text(&rng, maxLength: 200))
         case 2: content = .image(picURL: "http://p.example/" + identifier(&rng), mediaID: identifier(&rng))
         case 3: content = .voice(mediaID: identifier(&rng), format: "amr")
         case 4: content = .enterAgent
+        case 7: content = .video(mediaID: identifier(&rng), thumbMediaID: identifier(&rng))
         case 5: content = .click(eventKey: text(&rng))
         default:
             content = .templateCardEvent(
@@ -147,6 +148,8 @@ enum CallbackInputs {
             fields += [("MsgType", "image"), ("PicUrl", xmlValue(url, &rng)), ("MediaId", xmlValue(media, &rng))]
         case .voice(let media, let format):
             fields += [("MsgType", "voice"), ("MediaId", xmlValue(media, &rng)), ("Format", format)]
+        case .video(let media, let thumb):
+            fields += [("MsgType", "video"), ("MediaId", xmlValue(media, &rng)), ("ThumbMediaId", xmlValue(thumb, &rng))]
         case .enterAgent:
             fields += [("MsgType", "event"), ("Event", "enter_agent"), ("EventKey", "<![CDATA[]]>")]
         case .click(let key):

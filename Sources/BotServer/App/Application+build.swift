@@ -31,14 +31,10 @@ func buildApplication(
     logger.info(
         "Knowledge base loaded",
         metadata: ["categories": "\(knowledgeBase.categories.count)", "entries": "\(knowledgeBase.entries.count)"])
-    let knowledge = await LiveKnowledge(knowledgeBase: knowledgeBase, settings: configuration.bot, builder: engines)
-    let calibration = knowledge.engine.calibration
-    logger.info(
-        "Question engine calibrated on the knowledge base",
-        metadata: [
-            "heldOutTop1": "\(calibration.heldOutTop1)", "heldOutRecall3": "\(calibration.heldOutRecall3)",
-            "answerThreshold": "\(calibration.answerThreshold)",
-        ])
+    // Calibrated once the server runs (seconds; longer for a large knowledge base): callbacks are stored
+    // and acknowledged meanwhile, so a restart under load does not make WeCom give up on messages.
+    let knowledge = LiveKnowledge(
+        calibratingWhenStarted: knowledgeBase, settings: configuration.bot, builder: engines, logger: logger)
     configuration.intents.log(to: logger)
     for warning in configuration.escalationWarnings {
         logger.warning("escalation.yaml: \(warning)")

@@ -130,7 +130,7 @@ final class InboxProcessor: Service, Sendable {
             let stored = try await transaction.conversation(of: user)
             let state = stored.state
             guard let due = state.dueAt, due <= now else { return }
-            let snapshot = knowledge.engine
+            let snapshot = await knowledge.engine
             let person = await associate(user, now: now)
             let step = reducer.reduce(
                 .tick, state: state, knowledge: snapshot,
@@ -188,7 +188,7 @@ final class InboxProcessor: Service, Sendable {
         let metadata: Logger.Metadata = ["inbox": "\(id)", "key": "\(record.dedupeKey)", "user": "\(record.userID)"]
         do {
             let message = try CallbackMessage(xml: record.xml)
-            if let (command, tap) = agentCommand(in: message) {
+            if let (command, tap) = agentCommand(in: message, conversation: conversation.state) {
                 try await handleAgent(command, tap: tap, message: message, record: record, metadata: metadata)
                 return
             }
@@ -221,8 +221,10 @@ final class InboxProcessor: Service, Sendable {
         }
     }
 
-    /// The agent command in `message`: a typed one from an agent, or a tap on a ticket card.
-    private func agentCommand(in message: CallbackMessage) -> (AgentCommand, CardTap?)? {
+    /// The agent command in `message`: a typed one from an agent, a tap on a ticket card, or an agent's
+    /// picture, voice message or video for a store (unless the agent has a ticket of their own open, as an
+    /// associate: then it is for that ticket's agent).
+    private func agentCommand(in message: CallbackMessage, conversation: ConversationState) -> (AgentCommand, CardTap?)? {
         switch message.content {
         case .templateCardEvent(let event):
             guard let action = TicketCardAction(cardKey: event.eventKey) else { return nil }
@@ -234,6 +236,11 @@ final class InboxProcessor: Service, Sendable {
         case .text(let text):
             guard transaction.desk.routing.isAgent(message.fromUser), let command = AgentCommand.parse(text) else { return nil }
             return (command, nil)
+        case .image, .voice, .video:
+            guard transaction.desk.routing.isAgent(message.fromUser), conversation.ticket == nil,
+                let attachment = Attachment(message.content)
+            else { return nil }
+            return (.forward(attachment), nil)
         default:
             return nil
         }
@@ -266,7 +273,7 @@ final class InboxProcessor: Service, Sendable {
         guard let id = record.id else { return }
         let now = clock.now()
         // One snapshot of the knowledge for the whole message: an edit meanwhile cannot mix versions.
-        let snapshot = knowledge.engine
+        let snapshot = await knowledge.engine
         let state = conversation.state
         var step = ConversationReducer.Step(state: state, effects: [])
         var person = TicketDesk.Person(userID: message.fromUser)

@@ -64,8 +64,8 @@ public struct HandOver: Sendable, Equatable {
 public enum AssociateTicketAction: Sendable, Equatable {
     /// A message for the ticket's agent (text, or what a non-text message was).
     case add(String)
-    /// A picture for the ticket's agent: `line` for the transcript and the channel's media id to relay.
-    case addImage(String, mediaID: String)
+    /// A picture, voice message or video for the ticket's agent: `line` for the transcript, and the media to relay.
+    case addAttachment(String, Attachment)
     /// 新问题: the bot answers again; the ticket stays open.
     case returnToBot
     /// 不用了: the ticket is withdrawn.

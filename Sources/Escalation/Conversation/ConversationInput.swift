@@ -6,8 +6,8 @@ public enum ConversationInput: Sendable, Equatable {
     case text(String)
     /// A message that is not text (image, voice, location …), with what it is (图片, 语音 …) and what a
     /// person can open of it (a picture's URL, a location's address, a link), when the channel gives it.
-    /// `mediaID` is the channel's id of a picture, which can be relayed to an agent as it is.
-    case nonText(String, detail: String? = nil, mediaID: String? = nil)
+    /// `attachment` is the picture, voice message or video itself, which can be relayed to an agent as it is.
+    case nonText(String, detail: String? = nil, attachment: Attachment? = nil)
     /// The associate opened the app (WeCom's enter_agent).
     case opened
     /// A tap on one of the bot's choices; `choiceID` names the list it belonged to.

@@ -77,12 +77,12 @@ public struct ConversationReducer: Sendable {
             break
         case .text(let raw):
             turn.respond(toText: raw.trimmingCharacters(in: .whitespacesAndNewlines))
-        case .nonText(let kind, let detail, let mediaID):
+        case .nonText(let kind, let detail, let attachment):
             if let ticket = state.ticket {
                 // A photo or a voice message for the agent goes onto the ticket, with what can be opened of
-                // it; a photo itself goes to the agent too.
+                // it; the photo, voice message or video itself goes to the agent too.
                 let line = Self.line(kind, detail)
-                turn.effects.append(.ticket(ticket, mediaID.map { .addImage(line, mediaID: $0) } ?? .add(line)))
+                turn.effects.append(.ticket(ticket, attachment.map { .addAttachment(line, $0) } ?? .add(line)))
             } else {
                 turn.say(.text(replies.nonText))
             }

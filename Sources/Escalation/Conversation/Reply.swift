@@ -8,6 +8,8 @@ public enum Reply: Sendable, Equatable {
     case choices(ChoiceList)
     /// The greeting on opening the app, with the most asked questions numbered.
     case welcome(Welcome)
+    /// A picture, voice message or video an agent sent, relayed as it is.
+    case attachment(Attachment)
 }
 
 /// A numbered list of choices.

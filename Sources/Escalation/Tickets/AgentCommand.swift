@@ -25,6 +25,9 @@ public enum AgentCommand: Sendable, Equatable {
     /// A verb without what it needs (`#1001 解决`, `#1001 转`, `#1001 备注`): the agent is told how to
     /// write it, and nothing reaches the store.
     case incomplete(TicketNumber, verb: String)
+    /// A picture, voice message or video the agent sent: it carries no ticket number, so it goes to the
+    /// store of the ticket the agent last worked on (`TicketDesk.forwardWindow`), if they still hold it.
+    case forward(Attachment)
 
     /// The command in `text`, nil when it is none (an agent's other messages are questions to the bot).
     public static func parse(_ text: String) -> AgentCommand? {
@@ -98,7 +101,7 @@ public enum AgentCommand: Sendable, Equatable {
         case .reply(let number, _), .resolve(let number, _), .note(let number, _), .details(let number), .claim(let number),
             .reassign(let number, _), .incomplete(let number, _), .wait(let number, _), .reopen(let number):
             number
-        case .myTickets, .queue, .help, .offDuty, .onDuty: nil
+        case .myTickets, .queue, .help, .offDuty, .onDuty, .forward: nil
         }
     }
 }
@@ -121,6 +124,7 @@ extension AgentCommand {
         case .reopen: "reopen"
         case .offDuty: "off_duty"
         case .onDuty: "on_duty"
+        case .forward: "forward"
         }
     }
 }

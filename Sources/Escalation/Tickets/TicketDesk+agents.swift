@@ -85,16 +85,22 @@ extension TicketDesk {
             try requireActive(ticket)
             if ticket.assignee == nil { notices += try claim(&ticket, by: agent, tap: nil, now: now, in: db) }
             try requireHolder(ticket, agent)
-            let relayed = texts.agentReply.filled([
-                "ticket": "\(number)", "team": team(of: ticket).name, "agent": agent.displayName, "text": text,
-            ])
-            try markFirstResponse(&ticket, now: now, in: db)
-            try store.record(TicketEvent(ticket: number, at: now, actor: agent.userID, kind: .replied, text: text), in: db)
-            try save(&ticket, in: db)
-            try store.record(
-                TicketMessage(ticket: number, at: now, direction: .toAssociate, author: agent.userID, text: text), in: db)
-            notices.append(.associate(ticket.requester, .text(relayed)))
+            notices.append(try relay(text, on: &ticket, by: agent, now: now, in: db))
             ack(texts.replyAck.filled(["ticket": "\(number)", "requester": ticket.requesterName ?? ticket.requester]))
+        case .forward(let attachment):
+            let kind = ["kind": attachment.kind.label]
+            guard let number = try ticketRecentlyWorked(by: agent.userID, now: now, in: db) else {
+                ack(texts.forwardWithoutTicket.filled(kind))
+                return notices
+            }
+            var ticket = try existing(number, in: db)
+            // A line that says whose it is, then the media itself.
+            let line = ConversationReducer.line(attachment.kind.label, nil)
+            notices.append(try relay(line, on: &ticket, by: agent, now: now, in: db))
+            notices.append(.associate(ticket.requester, .attachment(attachment)))
+            ack(
+                texts.forwardAck.filled(
+                    kind.merging(["ticket": "\(number)", "requester": ticket.requesterName ?? ticket.requester]) { $1 }))
         case .note(let number, let text):
             let ticket = try existing(number, in: db)
             try requireTeam(ticket, agent)
@@ -147,6 +153,21 @@ extension TicketDesk {
     }
 
     // MARK: - Steps
+
+    /// `agent`'s `text` to the associate of `ticket`: on its transcript and timeline, a first response, and
+    /// the notice that relays it ("【#1001 华南区营运支持 Amy】…").
+    func relay(_ text: String, on ticket: inout Ticket, by agent: Person, now: Date, in db: Database) throws -> TicketNotice {
+        let number = ticket.number
+        try markFirstResponse(&ticket, now: now, in: db)
+        try store.record(TicketEvent(ticket: number, at: now, actor: agent.userID, kind: .replied, text: text), in: db)
+        try save(&ticket, in: db)
+        try store.record(
+            TicketMessage(ticket: number, at: now, direction: .toAssociate, author: agent.userID, text: text), in: db)
+        let relayed = texts.agentReply.filled([
+            "ticket": "\(number)", "team": team(of: ticket).name, "agent": agent.displayName, "text": text,
+        ])
+        return .associate(ticket.requester, .text(relayed))
+    }
 
     /// `agent` takes the ticket: the associate hears who, and every offer card says it is taken.
     func claim(_ ticket: inout Ticket, by agent: Person, tap: CardTap?, now: Date, in db: Database) throws -> [TicketNotice] {
@@ -255,6 +276,29 @@ extension TicketDesk {
             notices.insert(.offersTaken(cards: previousCards, label: texts.reassignedLabel, tap: tap), at: 0)
         }
         return notices
+    }
+
+    /// How long after an agent last replied on, claimed or questioned a ticket a picture, voice message or
+    /// video they send goes to its store (WeCom's media carry no ticket number).
+    public static let forwardWindow: TimeInterval = 30 * 60
+
+    /// What counts as working on a ticket for `forwardWindow`.
+    private static let workOnTicket: Set<TicketEvent.Kind> = [.replied, .claimed, .waiting]
+
+    /// The ticket `agent` still holds and last worked on within `forwardWindow`, if any.
+    func ticketRecentlyWorked(by agent: String, now: Date, in db: Database) throws -> TicketNumber? {
+        let since = now.addingTimeInterval(-Self.forwardWindow)
+        let held = try store.tickets(TicketFilter(statuses: [.assigned, .waiting], assignee: agent, limit: 1000), in: db)
+        var latest: (at: Date, ticket: TicketNumber)?
+        for ticket in held {
+            for event in try store.events(of: ticket.number, in: db)
+            where event.actor == agent && event.at >= since && Self.workOnTicket.contains(event.kind)
+                && latest.map({ event.at >= $0.at }) ?? true
+            {
+                latest = (event.at, ticket.number)
+            }
+        }
+        return latest?.ticket
     }
 
     // MARK: - Checks

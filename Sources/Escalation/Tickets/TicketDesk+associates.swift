@@ -21,13 +21,13 @@ extension TicketDesk {
                 texts.progress.filled([
                     "ticket": "\(number)", "subject": ticket.subject, "status": ticket.status.label, "holder": holder(ticket),
                 ]))
-        case .addImage(let line, let mediaID):
+        case .addAttachment(let line, let attachment):
             var notices = try associate(.add(line), on: number, by: person, now: now, in: db)
             guard ticket.status.isActive else { return notices }
-            // The picture itself right after the line that says who sent it.
+            // The media itself right after the line that says who sent it.
             let recipients = ticket.assignee.map { [$0] } ?? ticket.offeredTo
             let at = notices.firstIndex { if case .agents = $0 { true } else { false } }.map { $0 + 1 } ?? notices.endIndex
-            notices.insert(.agents(recipients, .image(mediaID: mediaID)), at: at)
+            notices.insert(.agents(recipients, .attachment(attachment)), at: at)
             return notices
         case .add(let text):
             // A closed ticket never reopens: what the associate writes about it opens a follow-up.

@@ -18,8 +18,8 @@ public enum TicketNotice: Sendable, Equatable {
 public enum AgentNotice: Sendable, Equatable {
     case offer(TicketOffer)
     case text(String)
-    /// A picture the associate sent, by the channel's media id.
-    case image(mediaID: String)
+    /// A picture, voice message or video the associate sent.
+    case attachment(Attachment)
 }
 
 /// A ticket offered to agents: a card with 认领 / 转派, followed by the whole case as text.

@@ -55,6 +55,10 @@ public struct TicketTexts: Sendable, Equatable {
     public var alreadyYours = "工单 {ticket} 已在您名下。"
     public var alreadyTaken = "工单 {ticket} 已被{agent}认领。"
     public var replyAck = "已发送给{requester}（工单 {ticket}）。"
+    /// `{kind}` is 图片, 语音 or 视频.
+    public var forwardAck = "{kind}已发给{requester}（工单 {ticket}）。"
+    public var forwardWithoutTicket =
+        "{kind}要发给哪张工单？先回复“#工单号 内容”，之后 30 分钟内发的图片、语音和视频会转给那张工单的门店。"
     public var noteAck = "已为工单 {ticket} 添加备注（门店看不到）。"
     public var resolveAck = "工单 {ticket} 已解决，已请门店评价。"
     public var reassignAck = "工单 {ticket} 已转给{target}。"
@@ -104,6 +108,7 @@ public struct TicketTexts: Sendable, Equatable {
         #1001 认领 — 认领工单
         #1001 转 同事账号或团队名 — 转派
         #1001 等待 问题 — 请门店补充（门店回复前 SLA 暂停）
+        图片、语音、视频 — 发给 30 分钟内回复或认领过的工单的门店
         我的工单 · 队列 · 下班 · 上班 · 帮助
         其他消息会当作向机器人提问。
         """

@@ -16,6 +16,10 @@ public struct OutgoingMessage: Sendable, Equatable, Codable {
         case templateCard(TemplateCard)
         /// A picture by its media id (one a member sent the app, valid three days, or an uploaded one).
         case image(mediaID: String)
+        /// A voice message (AMR, as members' voice messages arrive) by its media id.
+        case voice(mediaID: String)
+        /// A video by its media id.
+        case video(mediaID: String)
     }
 
     public init(toUsers: [String], body: Body) {

@@ -287,6 +287,8 @@ struct MessageSendRequest: Encodable {
     var markdown: Content?
     var template_card: TemplateCard?
     var image: Media?
+    var voice: Media?
+    var video: Media?
     /// Absent (not 0) without a check, so a plain send's body is unchanged.
     var enable_duplicate_check: Int?
     var duplicate_check_interval: Int?
@@ -311,6 +313,12 @@ struct MessageSendRequest: Encodable {
         case .image(let mediaID):
             msgtype = "image"
             image = Media(media_id: mediaID)
+        case .voice(let mediaID):
+            msgtype = "voice"
+            voice = Media(media_id: mediaID)
+        case .video(let mediaID):
+            msgtype = "video"
+            video = Media(media_id: mediaID)
         }
     }
 }

@@ -34,6 +34,8 @@ extension CallbackMessage {
             content = .image(picURL: text("PicUrl"), mediaID: text("MediaId"))
         case "voice":
             content = .voice(mediaID: text("MediaId"), format: text("Format"))
+        case "video":
+            content = .video(mediaID: text("MediaId"), thumbMediaID: text("ThumbMediaId"))
         case "location":
             content = .location(
                 latitude: Double(text("Location_X")) ?? 0, longitude: Double(text("Location_Y")) ?? 0,

@@ -23,6 +23,7 @@ public struct CallbackMessage: Sendable, Equatable {
         case text(String)
         case image(picURL: String, mediaID: String)
         case voice(mediaID: String, format: String)
+        case video(mediaID: String, thumbMediaID: String)
         case location(latitude: Double, longitude: Double, scale: Int, label: String)
         case link(title: String, description: String, url: String, picURL: String)
         /// The member opened the app.

@@ -8,17 +8,20 @@ extension ConversationInput {
         switch message.content {
         case .text(let text):
             self = .text(text)
-        // What an agent can open goes with it: the picture's URL, the place, the link. A voice message's
-        // media id is only good for a download through the API, which the agent cannot use.
+        // What an agent can open goes with it: the picture's URL, the place, the link; and the picture,
+        // voice message or video itself, which the app can send on by its media id.
         case .image(let picURL, let mediaID):
-            self = .nonText("图片", detail: picURL.isEmpty ? nil : picURL, mediaID: mediaID.isEmpty ? nil : mediaID)
-        case .voice: self = .nonText("语音")
+            self = .nonText("图片", detail: picURL.isEmpty ? nil : picURL, attachment: Attachment(.image, id: mediaID))
+        case .voice(let mediaID, _):
+            self = .nonText("语音", attachment: Attachment(.voice, id: mediaID))
+        case .video(let mediaID, _):
+            self = .nonText("视频", attachment: Attachment(.video, id: mediaID))
         case .location(_, _, _, let label): self = .nonText("位置", detail: label.isEmpty ? nil : label)
         case .link(let title, _, let url, _):
             self = .nonText("链接", detail: [title, url].filter { !$0.isEmpty }.joined(separator: " "))
         case .unsupported(let type, nil):
             // A message from a person that is not text (an unknown type too): ask for words.
-            self = .nonText(["file": "文件", "video": "视频"][type] ?? "非文字消息")
+            self = .nonText(type == "file" ? "文件" : "非文字消息")
         case .enterAgent:
             self = .opened
         case .templateCardEvent(let event):

@@ -34,8 +34,8 @@ struct TicketNoticeRenderer: Sendable {
                 switch notice {
                 case .text(let text):
                     items += Self.texts(text, to: agents)
-                case .image(let mediaID):
-                    items.append(.message(OutgoingMessage(toUsers: agents, body: .image(mediaID: mediaID))))
+                case .attachment(let attachment):
+                    items.append(.message(OutgoingMessage(toUsers: agents, body: OutgoingMessage.Body(attachment))))
                 case .offer(let offer):
                     let install = try CardTaskID.install(in: db)
                     items.append(.message(OutgoingMessage(toUsers: agents, body: .templateCard(card(offer, install: install)))))

@@ -47,6 +47,8 @@ struct WeComReplyRenderer: Sendable {
             welcome.hotQuestions = welcome.hotQuestions.map(write)
             welcome.outro = write(welcome.outro)
             return .welcome(welcome)
+        case .attachment:
+            return reply
         }
     }
 
@@ -56,11 +58,13 @@ struct WeComReplyRenderer: Sendable {
         case .text(let text): text
         case .welcome(let welcome): welcome.text
         case .choices(let list): list.text
+        case .attachment(let attachment): "[\(attachment.kind.label)]"
         }
     }
 
     func body(_ reply: Reply) -> OutgoingMessage.Body {
         if case .choices(let list) = reply, let card = card(list) { return card }
+        if case .attachment(let attachment) = reply { return OutgoingMessage.Body(attachment) }
         return .text(text(reply))
     }
 

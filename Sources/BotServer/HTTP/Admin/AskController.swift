@@ -65,7 +65,7 @@ struct AskController<Context: RequestContext> {
         let now = clock.now()
         let place = if let user = body.user { await directory.place(of: user, now: now) } else { AssociatePlace?.none }
         // The live conversation's own step, on a new conversation, with nothing stored or sent.
-        let snapshot = knowledge.engine
+        let snapshot = await knowledge.engine
         let step = reducer.reduce(
             .text(body.text), state: ConversationState(), knowledge: snapshot,
             context: .init(messageKey: "ask", region: place?.region, newChoiceID: "ask"), now: now)

@@ -52,7 +52,6 @@ struct FeedbackController<Context: RequestContext> {
 
     /// `GET /api/v1/feedback?helpful=no|yes|all&before=&limit=` (default: the unhelpful ones).
     @Sendable func list(_ request: Request, context: Context) async throws -> Listing {
-        let query = request.uri.queryParameters
         let helpful: Bool? =
             switch try QueryChoice.value("helpful", of: request, allowed: Helpful.allCases, logger: context.logger) ?? .no {
             case .no: false

@@ -48,8 +48,9 @@ struct HealthController<Context: RequestContext> {
         guard missing.isEmpty else {
             throw APIError(.serviceUnavailable, "workers not running: " + missing.sorted().joined(separator: ", "))
         }
-        // Never unready for it, but say which calibration decides (conservative: no answers until it lands).
-        return "ready\ncalibration: \(knowledge.engine.calibration.state.rawValue)\n"
+        // Never unready for it, but say which calibration decides (conservative: no answers until it lands;
+        // starting: callbacks are stored and answered once the first engine is calibrated).
+        return "ready\ncalibration: \(knowledge.ready?.calibration.state.rawValue ?? "starting")\n"
     }
 
     @Sendable func exposition(_ request: Request, context: Context) async throws -> Response {
