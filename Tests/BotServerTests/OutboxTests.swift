@@ -83,7 +83,8 @@ struct OutboxTests {
             try await running(worker) {
                 #expect(await eventually(timeout: .seconds(15)) { await wecom.state.sent.count == 9 })
             }
-            #expect(await wecom.state.maxSendsInFlight == 2)
+            // Never more than two at once (a loaded machine may not overlap them at all).
+            #expect((1...2).contains(await wecom.state.maxSendsInFlight))
             for user in users {
                 #expect(await wecom.state.texts(to: user) == (1...3).map { "\(user) \($0)" })
             }
