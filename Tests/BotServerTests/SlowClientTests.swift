@@ -11,14 +11,53 @@ import Testing
 /// 413 or 400, never a 500 and never a connection held open for ever.
 @Suite("Slow, oversized and malformed requests")
 struct SlowClientTests {
-    @Test("The shipped idle timeout is 30 s, and storedesk.yaml can change it")
+    @Test("The shipped idle and request timeouts are 30 s and 60 s, and storedesk.yaml can change them")
     func setting() throws {
         let shipped = try AppConfiguration.load(environment: ["STOREDESK_CONFIG": TestConfiguration.seedConfig.path])
         #expect(shipped.idleTimeout == .seconds(30))
+        #expect(shipped.requestTimeout == .seconds(60))
         let data = try TemporaryDirectory()
-        try "server:\n  idleTimeoutSeconds: 5\n".write(
+        try "server:\n  idleTimeoutSeconds: 5\n  requestTimeoutSeconds: 20\n".write(
             to: data.url.appendingPathComponent("storedesk.yaml"), atomically: true, encoding: .utf8)
-        #expect(try AppConfiguration.load(environment: ["STOREDESK_CONFIG": data.url.path]).idleTimeout == .seconds(5))
+        let changed = try AppConfiguration.load(environment: ["STOREDESK_CONFIG": data.url.path])
+        #expect(changed.idleTimeout == .seconds(5))
+        #expect(changed.requestTimeout == .seconds(20))
+    }
+
+    @Test("A body trickled in a byte at a time is cut off after the request timeout, though each byte is within the idle one")
+    func slowBody() async throws {
+        try await withLiveServer(adjust: {
+            $0.idleTimeout = .seconds(5)
+            $0.requestTimeout = .seconds(1)
+        }) { client, _, _ in
+            let port = try #require(client.port)
+            let connection = try RawConnection(port: port)
+            #expect(
+                connection.send(
+                    Array(
+                        ("POST /wecom/callback?msg_signature=a&timestamp=1&nonce=2 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Content-Length: 300\r\n\r\n").utf8)))
+            let start = ContinuousClock.now
+            var closedAfter: Duration?
+            // 300 bytes, one each 100 ms: 30 s to finish the body, were the server to wait.
+            for _ in 0..<300 {
+                if !connection.send([UInt8(ascii: "x")]) || connection.isClosedByPeer {
+                    closedAfter = .now - start
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let elapsed = try #require(closedAfter, "the server waited for the whole trickle")
+            #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(4), "closed after \(elapsed)")
+            // A request that arrives whole in time on a kept-alive connection is not cut off later.
+            let other = try RawConnection(port: port)
+            #expect(other.send(Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)))
+            #expect(await other.response(timeout: .seconds(2)).hasPrefix("HTTP/1.1 200"))
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(!other.isClosedByPeer)
+            #expect(other.send(Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)))
+            #expect(await other.response(timeout: .seconds(2)).contains("HTTP/1.1 200"))
+        }
     }
 
     @Test("A client that trickles its headers in a byte at a time (slowloris) is cut off after the idle timeout")

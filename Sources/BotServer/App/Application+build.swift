@@ -123,9 +123,15 @@ func buildApplication(
         admin: .init(
             token: adminToken, knowledgeStore: knowledgeStore, knowledge: knowledge, bot: configuration.bot,
             directory: directory, clock: clock))
+    let (requestTimeout, serverLogger) = (TimeAmount(configuration.requestTimeout), logger)
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [
+                    RequestDeadlineHandler(limit: requestTimeout, logger: serverLogger)
+                ],
+                idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StoreDesk"),
         services: services.map { ReadinessTracked(service: $0, readiness: readiness) },
         logger: logger)

@@ -13,6 +13,9 @@ struct AppConfiguration: Sendable {
     /// closed, so a client that trickles its headers in (slowloris) holds no connection longer
     /// (`server.idleTimeoutSeconds`).
     var idleTimeout: Duration = .seconds(30)
+    /// A request whose head has arrived must arrive whole within this, so a body trickled in a byte at a
+    /// time holds no connection either (`server.requestTimeoutSeconds`).
+    var requestTimeout: Duration = .seconds(60)
     /// Folder of the SQLite database and the generated admin token.
     var dataDirectory: URL
     /// Folder of `storedesk.yaml` and the seed knowledge base.
@@ -85,6 +88,9 @@ struct AppConfiguration: Sendable {
         }
         if let idle = file.server?.idleTimeoutSeconds {
             configuration.idleTimeout = .seconds(max(1, idle))
+        }
+        if let request = file.server?.requestTimeoutSeconds {
+            configuration.requestTimeout = .seconds(max(1, request))
         }
         (configuration.escalation, configuration.escalationWarnings) = try EscalationFile.load(
             from: configDirectory.appendingPathComponent("escalation.yaml"), knownCategories: nil)

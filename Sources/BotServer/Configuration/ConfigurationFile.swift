@@ -9,6 +9,7 @@ struct ConfigurationFile: Decodable {
         var host: String?
         var port: Int?
         var idleTimeoutSeconds: Double?
+        var requestTimeoutSeconds: Double?
     }
     struct Bot: Decodable {
         var answerPrecision: Double?

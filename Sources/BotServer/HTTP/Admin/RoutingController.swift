@@ -1,3 +1,4 @@
+import Categories
 import Escalation
 import Foundation
 import Hummingbird
