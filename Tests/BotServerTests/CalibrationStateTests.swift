@@ -1,3 +1,4 @@
+import Categories
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -16,8 +17,8 @@ struct CalibrationStateTests {
             try await client.execute(uri: "/api/v1/ask", method: .post, headers: Self.json, body: ByteBuffer(bytes: body)))
     }
 
-    @Test("A replace import suggests instead of answering until its own calibration lands, and says so")
-    func replaceIsConservativeUntilCalibrated() async throws {
+    @Test("A replace import returns once its own calibration is live: asked at once, the new knowledge base answers")
+    func replaceCalibratesBeforeReturning() async throws {
         // The seed under new ids: every entry is new to the calibration made at start.
         let lines = try String(
             contentsOf: TestConfiguration.seedConfig.appendingPathComponent("knowledge.jsonl"), encoding: .utf8
@@ -32,24 +33,41 @@ struct CalibrationStateTests {
                 uri: "/api/v1/knowledge/import?mode=replace", method: .post, headers: Self.auth,
                 body: ByteBuffer(string: lines.joined(separator: "\n")))
             #expect(imported.status == .ok)
+            #expect(jsonObject(imported)["calibration"] as? String == "calibrated")
             let right = try await ask(client, "调拨单在哪查")
-            // Asked at once, well inside the 2 s before the recalibration even starts.
-            #expect(right["calibration"] as? String == "conservative")
-            #expect(right["decision"] as? String == "suggest")
+            #expect(right["calibration"] as? String == "calibrated")
+            #expect(right["decision"] as? String == "answer")
             #expect((right["top"] as? [[String: Any]])?.first?["id"] as? String == "new-logistics-001")
-            let conservative = try await client.execute(uri: "/readyz", method: .get)
-            #expect(conservative.status == .ok)
-            #expect(String(buffer: conservative.body).contains("calibration: conservative"))
-            // The new calibration lands in the background (2 s after the last edit, then the build).
-            var last: [String: Any] = [:]
-            let landed = await eventually(timeout: .seconds(60)) {
-                last = (try? await ask(client, "调拨单在哪查")) ?? [:]
-                return last["calibration"] as? String == "calibrated"
-            }
-            #expect(landed)
-            #expect(last["decision"] as? String == "answer")
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(String(buffer: ready.body).contains("calibration: calibrated"))
+
+            // A small edit after it is answerable at once on the same thresholds (provisional), not waited for.
+            let edited = try await client.execute(
+                uri: "/api/v1/knowledge/import?mode=merge", method: .post, headers: Self.auth,
+                body: ByteBuffer(string: lines[0]))
+            #expect(edited.status == .ok)
+            #expect(jsonObject(edited)["calibration"] as? String != "conservative")
         }
+    }
+
+    @Test("While a large change is being calibrated, the live engine suggests instead of answering")
+    func conservativeWhileCalibrating() async throws {
+        let seed = try KnowledgeBase.load(
+            categoriesFile: TestConfiguration.seedConfig.appendingPathComponent("categories.jsonl"),
+            knowledgeFile: TestConfiguration.seedConfig.appendingPathComponent("knowledge.jsonl"))
+        let live = await LiveKnowledge(knowledgeBase: seed, settings: BotSettings(), builder: TestConfiguration.engines)
+        let renamed = try KnowledgeBase(
+            categories: seed.categories,
+            entries: seed.entries.map { entry in
+                var entry = entry
+                entry.id = KnowledgeEntryID(rawValue: "new-" + entry.id.rawValue)
+                return entry
+            })
+        // The engine in place while `replace` calibrates is the provisional one, marked stale.
+        let provisional = QuestionEngine(knowledgeBase: renamed, reusingCalibrationOf: await live.engine)
+        #expect(provisional.calibration.state == .conservative)
+        #expect(provisional.understand("调拨单在哪查").suggestion == .suggest)
+        #expect(await live.replace(with: renamed) == .calibrated)
+        #expect(await live.engine.understand("调拨单在哪查").suggestion == .answer)
     }
 }

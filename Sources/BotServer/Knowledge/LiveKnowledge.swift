@@ -84,8 +84,12 @@ final class LiveKnowledge: Service, Sendable {
     /// The engine to use now, nil while the first one is being calibrated.
     var ready: QuestionEngine? { current.withLock { $0.engine } }
 
-    /// Makes `knowledgeBase` answerable now, and fully calibrated soon after.
-    func replace(with knowledgeBase: KnowledgeBase) async {
+    /// Makes `knowledgeBase` answerable now, and fully calibrated soon after; when so much changed that
+    /// the current thresholds speak for another knowledge base (an import, a replace), calibrates it
+    /// before returning (seconds; questions meanwhile are decided conservatively: suggestions, no answers).
+    /// - Returns: the calibration that decides once it returns.
+    @discardableResult
+    func replace(with knowledgeBase: KnowledgeBase) async -> Calibration.State {
         let calibrated = await engine
         let provisional: QuestionEngine
         if let patched = QuestionEngine(patching: calibrated, to: knowledgeBase) {
@@ -99,7 +103,20 @@ final class LiveKnowledge: Service, Sendable {
             state.generation += 1
             return state.generation
         }
-        pendingContinuation.yield((knowledgeBase, generation))
+        guard provisional.calibration.isStale else {
+            pendingContinuation.yield((knowledgeBase, generation))
+            return provisional.calibration.state
+        }
+        let engine = await builder.calibrated(for: knowledgeBase, settings: settings)
+        let landed = current.withLock { state in
+            guard state.generation == generation else { return false }
+            state.engine = engine
+            return true
+        }
+        // Another replace landed meanwhile (only outside the editor, which makes changes one at a time): the
+        // background calibrates the latest after its pause.
+        if !landed { pendingContinuation.yield((knowledgeBase, generation)) }
+        return ready?.calibration.state ?? .conservative
     }
 
     /// Calibrates the first engine if it was left to the service, then the latest edit once edits pause,

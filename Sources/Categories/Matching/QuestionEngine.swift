@@ -100,6 +100,9 @@ public struct QuestionEngine: Sendable {
             calibration.markProvisional(
                 changed: Self.changedEntries(from: calibrated.knowledgeBase, to: knowledgeBase),
                 total: knowledgeBase.publishedEntries.count)
+            // Categories added or removed move the category centroids and the per-category thresholds the
+            // confidence speaks for: as stale as a large change of the entries.
+            if calibrated.categoryIDs != categoryIDs { calibration.isStale = true }
             self.calibration = calibration
             answerThresholds = Dictionary(
                 uniqueKeysWithValues: calibration.answerThresholdByCategory.compactMap { id, threshold in

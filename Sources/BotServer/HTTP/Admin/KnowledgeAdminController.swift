@@ -24,6 +24,9 @@ struct KnowledgeAdminController<Context: RequestContext> {
 
     struct ImportResult: ResponseEncodable {
         var imported: Int
+        /// Which calibration decides from now: an import that changed much of the knowledge base returns
+        /// once its own is live (`calibrated`).
+        var calibration: String
     }
 
     @Sendable func importCategories(_ request: Request, context: Context) async throws -> ImportResult {
@@ -103,10 +106,12 @@ struct KnowledgeAdminController<Context: RequestContext> {
     ) async throws -> ImportResult {
         let mode = try importMode(request, context)
         let lines = try await decodeLines(type, request, context, csv: csv)
-        let count = try await editor.change(logger: context.logger) { _ in try await perform(lines, mode) }
+        let (count, calibration) = try await editor.changeReportingCalibration(logger: context.logger) { _ in
+            try await perform(lines, mode)
+        }
         context.logger.info(
             "Imported", metadata: ["records": "\(Record.self)", "count": "\(count)", "mode": "\(mode.rawValue)"])
-        return ImportResult(imported: count)
+        return ImportResult(imported: count, calibration: calibration.rawValue)
     }
 
     private func jsonLines(_ records: [some Encodable]) throws -> Response {
