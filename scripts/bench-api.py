@@ -107,6 +107,16 @@ def main():
     for name, path in (("API right after the import", api_file), ("eval", eval_file)):
         print(f"\n{name}:")
         subprocess.run([sys.executable, scorer, queries_file, path], check=True)
+    # Tickets are routed by the category: how often it is right, by kind of question, and among those
+    # handed over (escalate), which become tickets.
+    known = {json.loads(line)["id"] for line in open(os.path.join(bench, "categories.jsonl"), encoding="utf-8") if line.strip()}
+    print("\ncategory right (routing), API:")
+    for kind in sorted({q["type"] for q in queries if q.get("expected_category") in known}):
+        rows = [(q, a) for q, a in zip(queries, api) if q["type"] == kind and q.get("expected_category") in known]
+        handed = [(q, a) for q, a in rows if a["decision"] == "escalate"]
+        right = lambda pairs: sum(a["category"] == q["expected_category"] for q, a in pairs)
+        print(f"  {kind:22} {right(rows) / len(rows):.3f} of {len(rows)}; handed over: "
+              + (f"{right(handed) / len(handed):.3f} of {len(handed)}" if handed else "none"))
     differ = [(a, e) for a, e in zip(api, evaluated)
               if (a["decision"], a["top"][:3], a["category"]) != (e["decision"], e["top"][:3], e.get("category"))]
     print(f"\n{len(queries) - len(differ)} of {len(queries)} lines agree (decision, top 3, category); files in {work}")

@@ -90,6 +90,7 @@ struct Evaluate: AsyncParsableCommand {
         let calibration = engine.calibration
         print(
             "engine built in \(built - started); held-out top1 \(calibration.heldOutTop1), recall3 \(calibration.heldOutRecall3), "
+                + "category \(calibration.heldOutCategory), "
                 + "answer at P ≥ \(calibration.answerThreshold), suggest at F ≥ \(calibration.suggestThreshold)")
         try output.write(to: URL(fileURLWithPath: out))
         print("wrote \(queryLines.count) predictions to \(out)")
