@@ -16,6 +16,10 @@ import argparse, json, os, subprocess, sys, tempfile, time, urllib.error, urllib
 TOKEN = "bench-api-token"
 
 
+class Refused(Exception):
+    pass
+
+
 def call(port, method, path, body=None, content_type="application/json", timeout=120):
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, method=method)
     request.add_header("Authorization", f"Bearer {TOKEN}")
@@ -25,7 +29,7 @@ def call(port, method, path, body=None, content_type="application/json", timeout
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
-        sys.exit(f"{method} {path}: {error.code} {error.read().decode().strip()}")
+        raise Refused(f"{method} {path}: {error.code} {error.read().decode().strip()}") from None
 
 
 def wait_ready(port, seconds=120):
@@ -35,8 +39,8 @@ def wait_ready(port, seconds=120):
             status, body = call(port, "GET", "/readyz", timeout=2)
             if status == 200 and "calibration: starting" not in body:
                 return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
+        except (Refused, urllib.error.URLError, ConnectionError, TimeoutError):
+            pass  # not listening yet, or listening with its workers still starting
         time.sleep(0.2)
     sys.exit("StoreDesk did not become ready")
 
@@ -87,6 +91,8 @@ def main():
                         "top": [c["id"] for c in answer.get("top", [])], "category": answer.get("category")})
         print(f"imports took {imported:.1f} s; asked {len(api)} queries at once after them; "
               f"calibration in the answers: {sorted(c for c in calibrations if c)}")
+    except Refused as error:
+        sys.exit(str(error))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -111,8 +117,9 @@ def main():
     # handed over (escalate), which become tickets.
     known = {json.loads(line)["id"] for line in open(os.path.join(bench, "categories.jsonl"), encoding="utf-8") if line.strip()}
     print("\ncategory right (routing), API:")
-    for kind in sorted({q["type"] for q in queries if q.get("expected_category") in known}):
-        rows = [(q, a) for q, a in zip(queries, api) if q["type"] == kind and q.get("expected_category") in known]
+    for kind in sorted({q.get("type", "?") for q in queries if q.get("expected_category") in known}):
+        rows = [(q, a) for q, a in zip(queries, api)
+                if q.get("type", "?") == kind and q.get("expected_category") in known]
         handed = [(q, a) for q, a in rows if a["decision"] == "escalate"]
         right = lambda pairs: sum(a["category"] == q["expected_category"] for q, a in pairs)
         print(f"  {kind:22} {right(rows) / len(rows):.3f} of {len(rows)}; handed over: "

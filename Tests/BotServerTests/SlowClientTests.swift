@@ -60,6 +60,30 @@ struct SlowClientTests {
         }
     }
 
+    @Test("A large body that keeps moving (64 KiB within each request timeout) is read to its end and answered")
+    func slowLargeUpload() async throws {
+        try await withLiveServer(adjust: {
+            $0.idleTimeout = .seconds(5)
+            $0.requestTimeout = .seconds(1)
+        }) { client, _, _ in
+            let connection = try RawConnection(port: try #require(client.port))
+            let chunk = Array(repeating: UInt8(ascii: "x"), count: 64 * 1024)
+            #expect(
+                connection.send(
+                    Array(
+                        ("POST /api/v1/knowledge/import HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Authorization: Bearer test-admin-token\r\nContent-Type: application/x-ndjson\r\n"
+                            + "Content-Length: \(chunk.count * 4)\r\n\r\n").utf8)))
+            // Four chunks 0.7 s apart: 2.1 s in all, twice the request timeout, but never 1 s without 64 KiB.
+            for index in 0..<4 {
+                if index > 0 { try await Task.sleep(for: .milliseconds(700)) }
+                #expect(connection.send(chunk))
+            }
+            // Not JSON lines: the import is refused with its line, which shows the body was read whole.
+            #expect(await connection.response(timeout: .seconds(5)).hasPrefix("HTTP/1.1 400"))
+        }
+    }
+
     @Test("A client that trickles its headers in a byte at a time (slowloris) is cut off after the idle timeout")
     func slowloris() async throws {
         try await withLiveServer(adjust: { $0.idleTimeout = .seconds(1) }) { client, _, _ in

@@ -169,7 +169,7 @@ func waitForFirstCalibration(_ client: any TestClientProtocol) async throws {
         let ready = try? await client.execute(uri: "/readyz", method: .get)
         return ready.map { $0.status == .ok && !String(buffer: $0.body).contains("calibration: starting") } ?? false
     }
-    #expect(calibrated, "the first engine was not calibrated in time")
+    try #require(calibrated, "the first engine was not calibrated in time")
 }
 
 /// Runs `test` against the real server in process (no socket), WeCom channel off, fresh data folder.

@@ -172,6 +172,18 @@ struct TicketFlowTests {
             #expect(await eventually { await Self.texts(wecom, to: "hq_bob").last?.hasPrefix("图片要发给哪张工单？") == true })
             #expect(await sentMedia("video", to: "wangwu").isEmpty)
             #expect(await sentMedia("image", to: "wangwu") == ["m1"])
+
+            // A picture right after resolving another ticket is not for whichever ticket the agent still holds.
+            try await client.post(try fixture.text(from: "hq_amy", "#1001 好的，我再确认一下", msgID: 82008))
+            try await client.post(try fixture.text(from: "xiaoli", "我们广州这边门店周末的促销活动怎么安排？", msgID: 82009))
+            #expect(await databaseEventually(dataURL, "SELECT COUNT(*) FROM ticket", is: 2))
+            try await client.post(try fixture.text(from: "hq_amy", "#1002 认领", msgID: 82010))
+            try await client.post(try fixture.text(from: "hq_amy", "#1002 解决 已按区域通知执行", msgID: 82011))
+            #expect(await databaseEventually(dataURL, "SELECT status FROM ticket WHERE number = 1002", is: "resolved"))
+            try await client.post(try fixture.image(from: "hq_amy", msgID: 82012))
+            #expect(await eventually { await Self.texts(wecom, to: "hq_amy").last?.hasPrefix("图片要发给哪张工单？") == true })
+            #expect(await sentMedia("image", to: "wangwu") == ["m1"])
+            #expect(await sentMedia("image", to: "xiaoli").isEmpty)
         }
     }
 

@@ -13,8 +13,8 @@ struct AppConfiguration: Sendable {
     /// closed, so a client that trickles its headers in (slowloris) holds no connection longer
     /// (`server.idleTimeoutSeconds`).
     var idleTimeout: Duration = .seconds(30)
-    /// A request whose head has arrived must arrive whole within this, so a body trickled in a byte at a
-    /// time holds no connection either (`server.requestTimeoutSeconds`).
+    /// Once its head has arrived, a request must end or bring 64 KiB more of its body within each such
+    /// period, so a body trickled in a byte at a time holds no connection either (`server.requestTimeoutSeconds`).
     var requestTimeout: Duration = .seconds(60)
     /// Folder of the SQLite database and the generated admin token.
     var dataDirectory: URL

@@ -27,7 +27,7 @@ final class LiveKnowledge: Service, Sendable {
     private let builder: EngineBuilder
     private let logger: Logger
     /// The knowledge base to calibrate the first engine on when the service starts, if not built at init.
-    private let first: KnowledgeBase?
+    private let startupKnowledgeBase: KnowledgeBase?
     /// How long after the last edit the full calibration starts.
     private let recalibrationDelay: Duration
     /// The latest edit still to calibrate (older ones are superseded).
@@ -45,7 +45,7 @@ final class LiveKnowledge: Service, Sendable {
         self.builder = builder
         self.logger = logger
         self.recalibrationDelay = recalibrationDelay
-        self.first = nil
+        self.startupKnowledgeBase = nil
         (pending, pendingContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         let engine = await builder.calibrated(for: knowledgeBase, settings: settings)
         self.current = Mutex(Current(engine: engine, generation: 0))
@@ -62,7 +62,7 @@ final class LiveKnowledge: Service, Sendable {
         self.builder = builder
         self.logger = logger
         self.recalibrationDelay = recalibrationDelay
-        self.first = knowledgeBase
+        self.startupKnowledgeBase = knowledgeBase
         (pending, pendingContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         self.current = Mutex(Current(engine: nil, generation: 0))
     }
@@ -70,7 +70,7 @@ final class LiveKnowledge: Service, Sendable {
     /// The engine to use now; before the first one is calibrated, it once it is.
     var engine: QuestionEngine {
         get async {
-            if let engine = ready { return engine }
+            if let engine = engineIfBuilt { return engine }
             return await withCheckedContinuation { continuation in
                 let engine: QuestionEngine? = current.withLock { state in
                     if state.engine == nil { state.waiting.append(continuation) }
@@ -82,7 +82,7 @@ final class LiveKnowledge: Service, Sendable {
     }
 
     /// The engine to use now, nil while the first one is being calibrated.
-    var ready: QuestionEngine? { current.withLock { $0.engine } }
+    var engineIfBuilt: QuestionEngine? { current.withLock { $0.engine } }
 
     /// Makes `knowledgeBase` answerable now, and fully calibrated soon after; when so much changed that
     /// the current thresholds speak for another knowledge base (an import, a replace), calibrates it
@@ -90,13 +90,13 @@ final class LiveKnowledge: Service, Sendable {
     /// - Returns: the calibration that decides once it returns.
     @discardableResult
     func replace(with knowledgeBase: KnowledgeBase) async -> Calibration.State {
-        let calibrated = await engine
+        let previous = await engine
         let provisional: QuestionEngine
-        if let patched = QuestionEngine(patching: calibrated, to: knowledgeBase) {
+        if let patched = QuestionEngine(patching: previous, to: knowledgeBase) {
             // Milliseconds, so done here rather than queued behind a build that may be running.
             provisional = patched
         } else {
-            provisional = await builder.provisional(for: knowledgeBase, reusing: calibrated)
+            provisional = await builder.provisional(for: knowledgeBase, reusing: previous)
         }
         let generation = current.withLock { state in
             state.engine = provisional
@@ -116,17 +116,18 @@ final class LiveKnowledge: Service, Sendable {
         // Another replace landed meanwhile (only outside the editor, which makes changes one at a time): the
         // background calibrates the latest after its pause.
         if !landed { pendingContinuation.yield((knowledgeBase, generation)) }
-        return ready?.calibration.state ?? .conservative
+        return engineIfBuilt?.calibration.state ?? .conservative
     }
 
     /// Calibrates the first engine if it was left to the service, then the latest edit once edits pause,
     /// until graceful shutdown.
     func run() async throws {
-        if let first {
+        if let startupKnowledgeBase, engineIfBuilt == nil {
             // Not cancelled by a shutdown: questions that came meanwhile wait for it.
-            let engine = await builder.calibrated(for: first, settings: settings)
+            let engine = await builder.calibrated(for: startupKnowledgeBase, settings: settings)
             let waiting = current.withLock { state in
-                state.engine = engine
+                // Only the first: an edit since (which waited for it anyway) is not overwritten.
+                if state.engine == nil { state.engine = engine }
                 defer { state.waiting = [] }
                 return state.waiting
             }

@@ -260,7 +260,7 @@ final class InboxProcessor: Service, Sendable {
             "Handled agent command",
             metadata: metadata.merging(
                 [
-                    "command": "\(command.name)", "ticket": "\(command.ticket.map { "\($0)" } ?? "-")",
+                    "command": "\(command.name)", "ticket": "\((ticket?.number ?? command.ticket).map { "\($0)" } ?? "-")",
                     "notices": "\(notices.count)",
                 ]
             ) { $1 })

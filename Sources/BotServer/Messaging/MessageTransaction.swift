@@ -131,7 +131,14 @@ struct MessageTransaction: Sendable {
             let notices = try desk.agent(command, by: agent, tap: tap, now: now, in: db)
             try enqueue(notices, inReplyTo: inboxID, actor: agent.userID, now: now, in: db)
             try inbox.markHandled(inboxID, at: now, in: db)
-            return (notices, try command.ticket.flatMap { try desk.store.ticket($0, in: db) })
+            // Media name no ticket: the one they went to is the one the agent has just acted on.
+            let touched =
+                if case .forward = command {
+                    try desk.ticketRecentlyWorked(by: agent.userID, now: now, in: db)
+                } else {
+                    command.ticket
+                }
+            return (notices, try touched.flatMap { try desk.store.ticket($0, in: db) })
         }
     }
 

@@ -102,7 +102,7 @@ public struct QuestionEngine: Sendable {
                 total: knowledgeBase.publishedEntries.count)
             // Categories added or removed move the category centroids and the per-category thresholds the
             // confidence speaks for: as stale as a large change of the entries.
-            if calibrated.categoryIDs != categoryIDs { calibration.isStale = true }
+            if Set(calibrated.categoryIDs) != Set(categoryIDs) { calibration.isStale = true }
             self.calibration = calibration
             answerThresholds = Dictionary(
                 uniqueKeysWithValues: calibration.answerThresholdByCategory.compactMap { id, threshold in

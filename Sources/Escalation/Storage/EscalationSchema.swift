@@ -98,5 +98,9 @@ public enum EscalationSchema {
                 table.column("changed_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("escalation.v5.event-actor") { db in
+            // An agent's picture goes to the ticket they last acted on: their latest events, not every event.
+            try db.create(index: "ticket_event_actor_at", on: TicketEvent.databaseTableName, columns: ["actor", "at"])
+        }
     }
 }

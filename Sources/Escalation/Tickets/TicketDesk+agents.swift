@@ -278,27 +278,23 @@ extension TicketDesk {
         return notices
     }
 
-    /// How long after an agent last replied on, claimed or questioned a ticket a picture, voice message or
-    /// video they send goes to its store (WeCom's media carry no ticket number).
+    /// How long after an agent last acted on a ticket (replied, claimed, asked the store, resolved, passed
+    /// it on, noted) a picture, voice message or video they send goes to its store: WeCom's media carry no
+    /// ticket number.
     public static let forwardWindow: TimeInterval = 30 * 60
 
-    /// What counts as working on a ticket for `forwardWindow`.
-    private static let workOnTicket: Set<TicketEvent.Kind> = [.replied, .claimed, .waiting]
+    /// What counts as acting on a ticket for `forwardWindow`.
+    private static let actsOnTicket: Set<TicketEvent.Kind> = [.replied, .claimed, .waiting, .resolved, .reassigned, .noted]
 
-    /// The ticket `agent` still holds and last worked on within `forwardWindow`, if any.
-    func ticketRecentlyWorked(by agent: String, now: Date, in db: Database) throws -> TicketNumber? {
-        let since = now.addingTimeInterval(-Self.forwardWindow)
-        let held = try store.tickets(TicketFilter(statuses: [.assigned, .waiting], assignee: agent, limit: 1000), in: db)
-        var latest: (at: Date, ticket: TicketNumber)?
-        for ticket in held {
-            for event in try store.events(of: ticket.number, in: db)
-            where event.actor == agent && event.at >= since && Self.workOnTicket.contains(event.kind)
-                && latest.map({ event.at >= $0.at }) ?? true
-            {
-                latest = (event.at, ticket.number)
-            }
-        }
-        return latest?.ticket
+    /// The ticket `agent` last acted on within `forwardWindow`, if they still hold it and it is active:
+    /// media sent right after resolving or passing on a ticket are not for whichever other ticket they hold.
+    public func ticketRecentlyWorked(by agent: String, now: Date, in db: Database) throws -> TicketNumber? {
+        guard
+            let latest = try store.latestEvent(
+                by: agent, kinds: Self.actsOnTicket, since: now.addingTimeInterval(-Self.forwardWindow), in: db),
+            let ticket = try store.ticket(latest.ticket, in: db), ticket.status.isActive, ticket.assignee == agent
+        else { return nil }
+        return ticket.number
     }
 
     // MARK: - Checks

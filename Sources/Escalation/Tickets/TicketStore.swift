@@ -55,6 +55,8 @@ public protocol TicketStore: Sendable {
     func record(_ event: TicketEvent, in db: Database) throws
     func record(_ message: TicketMessage, in db: Database) throws
     func events(of number: TicketNumber, in db: Database) throws -> [TicketEvent]
+    /// The latest event by `actor` of one of `kinds` at or after `since`.
+    func latestEvent(by actor: String, kinds: Set<TicketEvent.Kind>, since: Date, in db: Database) throws -> TicketEvent?
     func transcript(of number: TicketNumber, in db: Database) throws -> [TicketMessage]
     /// Newest first.
     func tickets(_ filter: TicketFilter, in db: Database) throws -> [Ticket]
@@ -123,6 +125,15 @@ public struct DatabaseTicketStore: TicketStore {
 
     public func events(of number: TicketNumber, in db: Database) throws -> [TicketEvent] {
         try TicketEvent.filter(Column("ticket") == number.rawValue).order(Column("id")).fetchAll(db)
+    }
+
+    public func latestEvent(by actor: String, kinds: Set<TicketEvent.Kind>, since: Date, in db: Database) throws
+        -> TicketEvent?
+    {
+        try TicketEvent.filter(Column("actor") == actor && Column("at") >= since)
+            .filter(kinds.map(\.rawValue).contains(Column("kind")))
+            .order(Column("at").desc, Column("id").desc)
+            .fetchOne(db)
     }
 
     public func transcript(of number: TicketNumber, in db: Database) throws -> [TicketMessage] {

@@ -57,6 +57,7 @@ public struct TicketTexts: Sendable, Equatable {
     public var replyAck = "已发送给{requester}（工单 {ticket}）。"
     /// `{kind}` is 图片, 语音 or 视频.
     public var forwardAck = "{kind}已发给{requester}（工单 {ticket}）。"
+    /// An agent's media with no ticket acted on in the last 30 minutes: how to send them.
     public var forwardWithoutTicket =
         "{kind}要发给哪张工单？先回复“#工单号 内容”，之后 30 分钟内发的图片、语音和视频会转给那张工单的门店。"
     public var noteAck = "已为工单 {ticket} 添加备注（门店看不到）。"

@@ -10,12 +10,12 @@ extension ConversationInput {
             self = .text(text)
         // What an agent can open goes with it: the picture's URL, the place, the link; and the picture,
         // voice message or video itself, which the app can send on by its media id.
-        case .image(let picURL, let mediaID):
-            self = .nonText("图片", detail: picURL.isEmpty ? nil : picURL, attachment: Attachment(.image, id: mediaID))
-        case .voice(let mediaID, _):
-            self = .nonText("语音", attachment: Attachment(.voice, id: mediaID))
-        case .video(let mediaID, _):
-            self = .nonText("视频", attachment: Attachment(.video, id: mediaID))
+        case .image(let picURL, _):
+            self = .nonText("图片", detail: picURL.isEmpty ? nil : picURL, attachment: Attachment(message.content))
+        case .voice:
+            self = .nonText("语音", attachment: Attachment(message.content))
+        case .video:
+            self = .nonText("视频", attachment: Attachment(message.content))
         case .location(_, _, _, let label): self = .nonText("位置", detail: label.isEmpty ? nil : label)
         case .link(let title, _, let url, _):
             self = .nonText("链接", detail: [title, url].filter { !$0.isEmpty }.joined(separator: " "))

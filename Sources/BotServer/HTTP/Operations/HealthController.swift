@@ -50,7 +50,7 @@ struct HealthController<Context: RequestContext> {
         }
         // Never unready for it, but say which calibration decides (conservative: no answers until it lands;
         // starting: callbacks are stored and answered once the first engine is calibrated).
-        return "ready\ncalibration: \(knowledge.ready?.calibration.state.rawValue ?? "starting")\n"
+        return "ready\ncalibration: \(knowledge.engineIfBuilt?.calibration.state.rawValue ?? "starting")\n"
     }
 
     @Sendable func exposition(_ request: Request, context: Context) async throws -> Response {
