@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "WeComAdapter", targets: ["WeComAdapter"]),
         .library(name: "Categories", targets: ["Categories"]),
         .library(name: "Escalation", targets: ["Escalation"]),
+        .library(name: "SentenceModel", targets: ["SentenceModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -105,6 +106,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/FakeWeCom",
             swiftSettings: swiftSettings
@@ -124,6 +126,16 @@ let package = Package(
             dependencies: ["Categories", .product(name: "GRDB", package: "GRDB.swift")],
             // The intent classifier's held-out set (written apart from Config/intents.jsonl, never trained on).
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        // Google's multilingual Universal Sentence Encoder v3 in Swift (tokenizer and network), weights fetched
+        // by scripts/fetch-sentence-model.py, never committed. Foundation only. Not used by the matcher yet.
+        .target(name: "SentenceModel", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentenceModelTests",
+            dependencies: ["SentenceModel"],
+            // The reference (the wheel's own token ids and embeddings) is read through #filePath.
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOFoundationCompat
+import ServiceLifecycle
 
 /// A fake WeCom API on a real local socket: gettoken, message/send, update_template_card,
 /// user/get and department/list, answering with WeCom's error codes. A sent card's answer carries a
@@ -20,11 +21,13 @@ public final class FakeWeComServer: Sendable {
     public let state: FakeWeComState
     /// `http://127.0.0.1:<port>`.
     public let baseURL: String
+    private let services: ServiceGroup
     private let task: Task<Void, any Error>
 
-    private init(state: FakeWeComState, baseURL: String, task: Task<Void, any Error>) {
+    private init(state: FakeWeComState, baseURL: String, services: ServiceGroup, task: Task<Void, any Error>) {
         self.state = state
         self.baseURL = baseURL
+        self.services = services
         self.task = task
     }
 
@@ -49,13 +52,19 @@ public final class FakeWeComServer: Sendable {
                 return logger
             }()
         )
-        let task = Task { try await app.run() }
+        // Stopped by a graceful shutdown, never by cancelling the task that serves: cancelling it while a
+        // connection is being accepted makes NIO trap ("Deinited NIOAsyncWriter without calling finish()",
+        // apple/swift-nio#3481), which took a whole test run down once.
+        let services = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "FakeWeCom")))
+        let task = Task { try await services.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
+            await services.triggerGracefulShutdown()
+            _ = await task.result
             throw FakeWeComError.didNotStart
         }
-        return FakeWeComServer(state: state, baseURL: "http://127.0.0.1:\(port)", task: task)
+        return FakeWeComServer(state: state, baseURL: "http://127.0.0.1:\(port)", services: services, task: task)
     }
 
     /// Runs `body` with a fake that is started first and stopped however `body` ends.
@@ -71,9 +80,9 @@ public final class FakeWeComServer: Sendable {
         }
     }
 
-    /// Stops the server.
+    /// Stops the server: connections under way are finished, then it stops listening.
     public func stop() async {
-        task.cancel()
+        await services.triggerGracefulShutdown()
         _ = await task.result
     }
 
