@@ -107,12 +107,7 @@ final class LiveKnowledge: Service, Sendable {
             pendingContinuation.yield((knowledgeBase, generation))
             return provisional.calibration.state
         }
-        let engine = await builder.calibrated(for: knowledgeBase, settings: settings)
-        let landed = current.withLock { state in
-            guard state.generation == generation else { return false }
-            state.engine = engine
-            return true
-        }
+        let landed = await calibrate(knowledgeBase, generation: generation)
         // Another replace landed meanwhile (only outside the editor, which makes changes one at a time): the
         // background calibrates the latest after its pause.
         if !landed { pendingContinuation.yield((knowledgeBase, generation)) }
@@ -149,11 +144,21 @@ final class LiveKnowledge: Service, Sendable {
                 }
                 // A later edit came meanwhile: it is buffered and will be calibrated after its own pause.
                 guard self.current.withLock({ $0.generation }) == edit.generation else { continue }
-                let engine = await self.builder.calibrated(for: edit.knowledgeBase, settings: self.settings)
-                self.current.withLock { state in
-                    if state.generation == edit.generation { state.engine = engine }
-                }
+                await self.calibrate(edit.knowledgeBase, generation: edit.generation)
             }
+        }
+    }
+
+    /// Builds the calibrated engine of `knowledgeBase` and makes it current, unless another edit came
+    /// after `generation` meanwhile.
+    /// - Returns: whether it became current.
+    @discardableResult
+    private func calibrate(_ knowledgeBase: KnowledgeBase, generation: Int) async -> Bool {
+        let engine = await builder.calibrated(for: knowledgeBase, settings: settings)
+        return current.withLock { state in
+            guard state.generation == generation else { return false }
+            state.engine = engine
+            return true
         }
     }
 }
