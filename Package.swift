@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "BotServer",
             dependencies: [
-                "WeComAdapter", "Categories", "Escalation",
+                "WeComAdapter", "Categories", "Escalation", "SentenceModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -123,14 +123,18 @@ let package = Package(
         ),
         .testTarget(
             name: "CategoriesTests",
-            dependencies: ["Categories", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Categories", "SentenceModel", .product(name: "GRDB", package: "GRDB.swift")],
             // The intent classifier's held-out set (written apart from Config/intents.jsonl, never trained on).
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         // Google's multilingual Universal Sentence Encoder v3 in Swift (tokenizer and network), weights fetched
-        // by scripts/fetch-sentence-model.py, never committed. Foundation only. Not used by the matcher yet.
-        .target(name: "SentenceModel", swiftSettings: swiftSettings),
+        // by scripts/fetch-sentence-model.py, never committed. Foundation only. BotServer gives it to the
+        // matcher and the intent classifier (Categories' SentenceEmbedding) when the weights are there.
+        // Optimised in debug builds too: unoptimised, a knowledge base's phrasings take minutes to embed.
+        .target(
+            name: "SentenceModel",
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .testTarget(
             name: "SentenceModelTests",
             dependencies: ["SentenceModel"],

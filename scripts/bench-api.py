@@ -53,7 +53,14 @@ def main():
     parser.add_argument("--config", default="Config")
     parser.add_argument("--port", type=int, default=8097)
     parser.add_argument("--scorer", default=None, help="score.py (default: the bench folder's parent's)")
+    parser.add_argument("--sentence-model", default=None,
+                        help="the sentence model's folder, or off (default: data/models/use-m3 if fetched, else off); "
+                             "the server and eval get the same")
     args = parser.parse_args()
+    sentence_model = args.sentence_model or ("data/models/use-m3" if os.path.exists("data/models/use-m3/sp.model") else "off")
+    if sentence_model != "off":
+        sentence_model = os.path.abspath(sentence_model)
+    print(f"sentence model: {sentence_model}")
     bench = os.path.abspath(args.bench)
     scorer = args.scorer or os.path.join(os.path.dirname(bench), "score.py")
     queries_file = os.path.join(bench, f"{args.split}.jsonl")
@@ -63,6 +70,7 @@ def main():
     environment.update({
         "STOREDESK_DATA": os.path.join(work, "data"), "STOREDESK_CONFIG": os.path.abspath(args.config),
         "STOREDESK_ADMIN_TOKEN": TOKEN, "STOREDESK_PORT": str(args.port), "LOG_LEVEL": "warning",
+        "STOREDESK_SENTENCE_MODEL": sentence_model,
     })
     log = open(os.path.join(work, "server.log"), "w")
     server = subprocess.Popen([args.bin], env=environment, stdout=log, stderr=subprocess.STDOUT)
@@ -107,7 +115,8 @@ def main():
     eval_file = os.path.join(work, "eval.jsonl")
     subprocess.run([args.bin, "eval", "--config", os.path.abspath(args.config), "--categories",
                     os.path.join(bench, "categories.jsonl"), "--kb", os.path.join(bench, "kb.jsonl"),
-                    "--synonyms", synonyms_file, "--queries", queries_file, "--out", eval_file],
+                    "--synonyms", synonyms_file, "--queries", queries_file, "--out", eval_file,
+                    "--sentence-model", sentence_model],
                    check=True, stdout=subprocess.DEVNULL)
     evaluated = [json.loads(line) for line in open(eval_file, encoding="utf-8")]
     for name, path in (("API right after the import", api_file), ("eval", eval_file)):

@@ -49,12 +49,15 @@ enum TestConfiguration {
     /// The seed entries, as shipped.
     static let seedEntries = try! KnowledgeBase.load(fromDirectory: seedConfig).entries
 
-    /// A configuration on a free port with fast retries; WeCom on when `apiBase` is given.
-    static func make(data: URL, config: URL = seedConfig, apiBase: String?) throws -> AppConfiguration {
+    /// A configuration on a free port with fast retries; WeCom on when `apiBase` is given; `extra` adds to
+    /// (or replaces) the environment.
+    static func make(data: URL, config: URL = seedConfig, apiBase: String?, extra: [String: String] = [:]) throws
+        -> AppConfiguration
+    {
         var environment = [
             "STOREDESK_DATA": data.path, "STOREDESK_CONFIG": config.path, "STOREDESK_PORT": "0",
             "STOREDESK_ADMIN_TOKEN": "test-admin-token", "LOG_LEVEL": "warning",
-        ]
+        ].merging(extra) { $1 }
         if let apiBase {
             environment.merge(
                 [
@@ -207,7 +210,8 @@ func hqAgentMembers() -> [[String: any Sendable]] {
     ]
 }
 
-/// The decisions `BotServer eval` writes for `questions`, with the configuration folder `config`.
+/// The decisions `BotServer eval` writes for `questions`, with the configuration folder `config` (and, as the
+/// test servers run, no sentence model: the tests run in the checkout, whose ./data may hold one).
 func evalDecisions(_ questions: [String], config: URL, in folder: URL) async throws -> [String?] {
     let queries = folder.appendingPathComponent("eval-queries.jsonl")
     let lines = try questions.map { String(decoding: try JSONSerialization.data(withJSONObject: ["query": $0]), as: UTF8.self) }
@@ -217,7 +221,7 @@ func evalDecisions(_ questions: [String], config: URL, in folder: URL) async thr
         "--categories", config.appendingPathComponent("categories.jsonl").path, "--kb",
         config.appendingPathComponent("knowledge.jsonl").path, "--synonyms",
         config.appendingPathComponent("synonyms.jsonl").path, "--queries", queries.path, "--out", out.path,
-        "--config", config.path,
+        "--config", config.path, "--sentence-model", "off",
     ]).run()
     return try String(contentsOf: out, encoding: .utf8).split(separator: "\n").map {
         (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["decision"] as? String

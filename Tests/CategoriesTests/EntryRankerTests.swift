@@ -40,7 +40,7 @@ struct EntryRankerTests {
             knowledgeBase.categories.firstIndex { $0.id == entry.category }!
         }
         return EntryRanker(
-            phrasings: phrasings.map { (TFIDFSpace.analyze($0.text, synonyms: SynonymMap([])), $0.entry) },
+            phrasings: phrasings.map { (TFIDFSpace.analyze($0.text, synonyms: SynonymMap([])), $0.entry, nil) },
             entryCategory: entryCategory, categoryCount: 4, synonyms: SynonymMap([]))
     }()
 

@@ -35,6 +35,7 @@ func buildApplication(
     // and acknowledged meanwhile, so a restart under load does not make WeCom give up on messages.
     let knowledge = LiveKnowledge(
         calibratingWhenStarted: knowledgeBase, settings: configuration.bot, builder: engines, logger: logger)
+    configuration.sentenceModel.log(to: logger)
     configuration.intents.log(to: logger)
     for warning in configuration.escalationWarnings {
         logger.warning("escalation.yaml: \(warning)")

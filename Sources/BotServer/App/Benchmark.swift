@@ -19,6 +19,9 @@ struct Benchmark: AsyncParsableCommand {
     @Option(help: "Seed of the generator, so runs compare.")
     var seed: UInt64 = 42
 
+    @Option(help: "The sentence model's folder, to rank with it beside the character n-grams (default: lexical only).")
+    var sentenceModel: String?
+
     func run() async throws {
         var generator = SplitMix64(seed: seed)
         let knowledgeBase = try SyntheticKnowledge.make(phrasings: phrasings, using: &generator)
@@ -28,8 +31,20 @@ struct Benchmark: AsyncParsableCommand {
         // A command, not the server: training may occupy this thread; its pieces go to a pool of threads.
         let workers = ThreadPoolWorkers()
         let clock = ContinuousClock()
+        var embedder: SentenceEmbedder?
+        if let sentenceModel {
+            do {
+                embedder = try SentenceModelLoading.load(
+                    environment: [SentenceModelLoading.environmentVariable: sentenceModel], configured: nil,
+                    dataDirectory: URL(fileURLWithPath: ".")
+                ).embedder
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            print("sentence model: \(embedder?.modelName ?? "off"); resident \(Self.residentMegabytes()) MB")
+        }
         let started = clock.now
-        let engine = QuestionEngine(knowledgeBase: knowledgeBase, workers: workers)
+        let engine = QuestionEngine(knowledgeBase: knowledgeBase, embedder: embedder, workers: workers)
         let buildTime = clock.now - started
         print("engine build (index, ranker, calibration): \(buildTime); resident \(Self.residentMegabytes()) MB")
         let calibration = engine.calibration

@@ -33,10 +33,18 @@ struct Evaluate: AsyncParsableCommand {
     )
     var config: String?
 
-    /// The process environment, with `--config` in place of STOREDESK_CONFIG.
+    @Option(
+        help:
+            "The sentence model's folder, or off (default: STOREDESK_SENTENCE_MODEL, or storedesk.yaml's bot.sentenceModel, or models/use-m3 in STOREDESK_DATA or ./data, as the server finds it)."
+    )
+    var sentenceModel: String?
+
+    /// The process environment, with `--config` in place of STOREDESK_CONFIG and `--sentence-model` in
+    /// place of STOREDESK_SENTENCE_MODEL.
     private var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         if let config { environment["STOREDESK_CONFIG"] = config }
+        if let sentenceModel { environment[SentenceModelLoading.environmentVariable] = sentenceModel }
         return environment
     }
 
@@ -69,10 +77,25 @@ struct Evaluate: AsyncParsableCommand {
         }
         let settings = configuration.bot
         switch configuration.intents {
-        case .trained(let classifier, let duration):
-            print("hand-over intents: classifier of \(classifier.exampleCount) messages, trained in \(duration)")
+        case .read(let source):
+            let clock = ContinuousClock()
+            let started = clock.now
+            let classifier = source.classifier(workers: ThreadPoolWorkers())
+            print("hand-over intents: classifier of \(classifier.exampleCount) messages, ready in \(clock.now - started)")
+            let scores = Intent.allCases.compactMap { intent in
+                classifier.crossValidation[intent].map { "\(intent.rawValue) \($0)" }
+            }
+            print("  cross-validation on its corpus: " + scores.joined(separator: ", "))
         case .missing(let path):
             print("hand-over intents: the lexicon alone (no \(path))")
+        }
+        switch configuration.sentenceModel {
+        case .loaded(let embedder, let directory, let duration):
+            print("sentence model: \(embedder.modelName) from \(directory), loaded in \(duration)")
+        case .missing(let path):
+            print("sentence model: none, lexical only (no \(path))")
+        case .off:
+            print("sentence model: turned off, lexical only")
         }
         let clock = ContinuousClock()
         let started = clock.now

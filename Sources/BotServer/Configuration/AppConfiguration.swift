@@ -38,6 +38,8 @@ struct AppConfiguration: Sendable {
     var escalationWarnings: [String] = []
     /// The hand-over intent classifier trained from `intents.jsonl`, or why there is none (logged at start).
     var intents = IntentsLoading.missing(path: IntentsLoading.fileName)
+    /// The sentence model beside the character n-grams, or why there is none (logged at start).
+    var sentenceModel = SentenceModelLoading.missing(path: SentenceModelLoading.defaultFolder)
     /// How often conversations that need the bot without a message (an intake left unanswered) are looked for.
     var dueSweepInterval: Duration = .seconds(30)
     /// How often leads are reminded of missing holiday dates (`HolidayReminder`); nil: never (tests
@@ -77,8 +79,13 @@ struct AppConfiguration: Sendable {
             configuration.logLevel = parsed
         }
         if let bot = file.bot { configuration.bot.apply(bot) }
-        configuration.intents = try IntentsLoading.load(from: configDirectory)
-        configuration.bot.intents = configuration.intents.classifier
+        configuration.sentenceModel = try SentenceModelLoading.load(
+            environment: environment, configured: file.bot?.sentenceModel, dataDirectory: dataDirectory)
+        configuration.bot.embedder = configuration.sentenceModel.embedder
+        configuration.intents = try IntentsLoading.load(
+            from: configDirectory, embedder: configuration.sentenceModel.embedder,
+            logger: Logger(label: "storedesk.intents"))
+        configuration.bot.intents = configuration.intents.source
         if let directory = file.directory { configuration.directory.apply(directory) }
         if let outbox = file.outbox { configuration.outbox.apply(outbox) }
         if let retention = file.retention { configuration.retention.apply(retention) }
@@ -151,8 +158,11 @@ struct BotSettings: Sendable {
     var matching = MatchingPolicy()
     /// Phrases an admin added under `bot.signals`: each forces its signal on (`not` ones force it off).
     var signalOverrides = SignalLexicon.empty
-    /// The hand-over intents learnt from `intents.jsonl`; nil without it (the lexicon alone, as before).
-    var intents: IntentClassifier?
+    /// The hand-over intents learnt from `intents.jsonl` (trained with the first engine); nil without it
+    /// (the lexicon alone, as before).
+    var intents: IntentsSource?
+    /// The sentence model the matcher ranks with beside the character n-grams; nil: lexical only.
+    var embedder: SentenceEmbedder?
     /// What the engine reads signals with: the built-in phrases (beside the classifier only its small
     /// talk, see `SignalLexicon.standard(withClassifier:)`) and the admin's.
     var lexicon: SignalLexicon { SignalLexicon.standard(withClassifier: intents != nil).merging(signalOverrides) }
@@ -175,7 +185,9 @@ struct BotSettings: Sendable {
     /// Trains and calibrates the question engine for `knowledgeBase` with this answering policy and
     /// lexicon (seconds: off the request path).
     func makeEngine(for knowledgeBase: KnowledgeBase, workers: any ParallelWorkers) -> QuestionEngine {
-        QuestionEngine(knowledgeBase: knowledgeBase, policy: matching, lexicon: lexicon, intents: intents, workers: workers)
+        QuestionEngine(
+            knowledgeBase: knowledgeBase, policy: matching, lexicon: lexicon, intents: intents?.classifier(workers: workers),
+            embedder: embedder, workers: workers)
     }
 
     mutating func apply(_ file: ConfigurationFile.Bot) {

@@ -12,6 +12,8 @@ struct ConfigurationFile: Decodable {
         var requestTimeoutSeconds: Double?
     }
     struct Bot: Decodable {
+        /// The sentence model's folder (relative to the data folder), or `off`.
+        var sentenceModel: String?
         var answerPrecision: Double?
         var answerPrecisionByCategory: [String: Double]?
         var suggestQuantile: Double?

@@ -33,7 +33,8 @@ final class EngineBuilder: Sendable {
     /// A fully calibrated engine for `knowledgeBase` with `settings`' answering policy and lexicon.
     func calibrated(for knowledgeBase: KnowledgeBase, settings: BotSettings) async -> QuestionEngine {
         let key = EngineCache.Key(
-            knowledgeBase: knowledgeBase, policy: settings.matching, lexicon: settings.lexicon, intents: settings.intents)
+            knowledgeBase: knowledgeBase, policy: settings.matching, lexicon: settings.lexicon, intents: settings.intents,
+            sentenceModel: settings.embedder?.modelName)
         return await cache.engine(for: key) {
             await self.run(on: self.pool) { [workers = self.workers] in
                 settings.makeEngine(for: knowledgeBase, workers: workers)
@@ -70,15 +71,20 @@ actor EngineCache {
         var lexicon: SignalLexicon
         var synonyms: [SynonymGroup]
         /// Compared by the fingerprint of its corpus.
-        var intents: IntentClassifier?
+        var intents: IntentsSource?
+        var sentenceModel: String?
 
-        init(knowledgeBase: KnowledgeBase, policy: MatchingPolicy, lexicon: SignalLexicon, intents: IntentClassifier?) {
+        init(
+            knowledgeBase: KnowledgeBase, policy: MatchingPolicy, lexicon: SignalLexicon, intents: IntentsSource?,
+            sentenceModel: String?
+        ) {
             synonyms = knowledgeBase.synonyms
             categories = knowledgeBase.categories
             entries = knowledgeBase.publishedEntries
             self.policy = policy
             self.lexicon = lexicon
             self.intents = intents
+            self.sentenceModel = sentenceModel
         }
     }
 

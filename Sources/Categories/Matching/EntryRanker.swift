@@ -1,16 +1,24 @@
 import Foundation
 
 /// One trained index over (phrasing, entry) pairs: it ranks entries for a question by a fused score
-/// `F = log P_softmax(entry) + 4·cos(q, category centroid) + 2·cos(q, entry centroid)` and reports
-/// the features that calibrated confidence is computed from.
+/// `F = log P_softmax(entry) + 4·cos(q, category centroid) + 2·cos(q, entry centroid)` over character
+/// n-gram TF-IDF, plus, with a sentence model, `wₑ·cos(v, entry's vector centroid) + w꜀·cos(v, category's)`
+/// over the question's sentence vector `v`, and reports the features that calibrated confidence is
+/// computed from.
 ///
 /// Small knowledge bases get the softmax term and are scored densely. Larger ones (beyond
-/// `maxSoftmaxCost`) are scored from the centroids alone, through inverted indexes: an entry the
-/// question shares no feature with scores its category term only, so only the touched entries and
-/// the first few of each category need looking at to find the best five exactly.
+/// `maxSoftmaxCost`) are scored from the centroids alone, through inverted indexes: without a sentence
+/// model, an entry the question shares no feature with scores its category term only, so only the
+/// touched entries and the first few of each category need looking at to find the best five exactly;
+/// with one, every entry is scored (its vector term can be high without a shared character).
 struct EntryRanker: Sendable {
     static let categoryWeight = 4.0
     static let entryWeight = 2.0
+    /// The sentence vectors' weights, chosen on the benchmark's dev split (README, "Sentence model"). The
+    /// vectors' closeness enters the ranking only: as a confidence input too it made statements that read
+    /// like an entry's intent (我的货已经收到了) confident answers.
+    static let denseEntryWeight = 2.0
+    static let denseCategoryWeight = 1.0
     /// Beyond this training cost (phrasings × entries: every Adam step touches each phrasing for each
     /// entry) the softmax term is left out, which keeps a build, calibration included, to seconds for
     /// larger knowledge bases; calibration measures whichever ranker runs. The seed costs ~14,000.
@@ -57,13 +65,17 @@ struct EntryRanker: Sendable {
     /// Entries with at least one phrasing here, by category, ascending.
     var presentByCategory: [[Int]]
     var present: [Bool]
+    /// The phrasings' sentence vectors summed by entry and by category; nil without a sentence model.
+    var denseEntries: DenseCentroids?
+    var denseCategories: DenseCentroids?
 
     /// - Parameters:
-    ///   - phrasings: analysed texts (`TFIDFSpace.analyze`) with their entry index.
+    ///   - phrasings: analysed texts (`TFIDFSpace.analyze`) with their entry index and, with a sentence
+    ///     model, their sentence vector (all or none).
     ///   - entryCategory: the category index of every entry (all entries, also those without phrasings here).
     init(
-        phrasings: [(analysis: TFIDFSpace.Analysis, entry: Int)], entryCategory: [Int], categoryCount: Int,
-        synonyms: SynonymMap
+        phrasings: [(analysis: TFIDFSpace.Analysis, entry: Int, vector: [Float]?)], entryCategory: [Int],
+        categoryCount: Int, synonyms: SynonymMap, vectorDimension: Int? = nil
     ) {
         let space = TFIDFSpace(phrasings: phrasings.map(\.analysis), synonyms: synonyms)
         let rows = phrasings.map { space.vector($0.analysis) }
@@ -85,10 +97,19 @@ struct EntryRanker: Sendable {
         for entry in 0..<entryCount where present[entry] { presentByCategory[entryCategory[entry]].append(entry) }
         self.present = present
         self.presentByCategory = presentByCategory
+        if let vectorDimension {
+            let vectors = phrasings.map { $0.vector! }
+            denseEntries = DenseCentroids(rows: vectors, groups: labels, groupCount: entryCount, dimension: vectorDimension)
+            denseCategories = DenseCentroids(
+                rows: vectors, groups: labels.map { entryCategory[$0] }, groupCount: categoryCount,
+                dimension: vectorDimension)
+        }
     }
 
-    /// - Parameter heldOut: what to leave out of the index (calibration).
-    func score(_ text: String, holdingOut heldOut: HeldOut? = nil) -> Scored {
+    /// - Parameters:
+    ///   - vector: the question's sentence vector, when the ranker has a sentence model.
+    ///   - heldOut: what to leave out of the index (calibration).
+    func score(_ text: String, vector: [Float]? = nil, holdingOut heldOut: HeldOut? = nil) -> Scored {
         let analysis = space.analyze(text)
         let q = space.vector(analysis)
 
@@ -128,17 +149,20 @@ struct EntryRanker: Sendable {
             }
             return entryIndex.cosine(dot: entryDots[entry], group: entry)
         }
+        let dense = denseScores(vector, heldOut: heldOut)
         func ranked(_ entry: Int, logP: Double = 0) -> Ranked {
             let similarity = entrySimilarity(entry)
-            return Ranked(
-                entry: entry,
-                fused: logP + Self.categoryWeight * categorySimilarity[entryCategory[entry]] + Self.entryWeight * similarity,
-                entrySimilarity: similarity)
+            var fused = logP + Self.categoryWeight * categorySimilarity[entryCategory[entry]] + Self.entryWeight * similarity
+            if let dense {
+                fused +=
+                    Self.denseEntryWeight * dense.entry(entry) + Self.denseCategoryWeight * dense.categories[entryCategory[entry]]
+            }
+            return Ranked(entry: entry, fused: fused, entrySimilarity: similarity)
         }
 
         var best = BestRanked(capacity: Self.reportedCount)
-        if let softmax {
-            let logP = softmax.logProbabilities(q)
+        if softmax != nil || dense != nil {
+            let logP = softmax?.logProbabilities(q) ?? [Double](repeating: 0, count: entryCategory.count)
             for entry in 0..<entryCategory.count where present[entry] && entry != excluded {
                 let item = ranked(entry, logP: logP[entry])
                 best.offer(item)
@@ -192,6 +216,44 @@ struct EntryRanker: Sendable {
             tokenCount: MatchFeatures.tokens(text).count,
             isKnownTerm: space.knowsAllFeatures(analysis))
         return Scored(top: top, features: features)
+    }
+
+    /// The sentence-vector cosines of one question: with every category's centroid, and with any entry's.
+    struct DenseScores {
+        var categories: [Double]
+        var entry: (Int) -> Double
+    }
+
+    /// Nil without a sentence model (or without the question's vector).
+    private func denseScores(_ vector: [Float]?, heldOut: HeldOut?) -> DenseScores? {
+        guard let vector, let denseEntries, let denseCategories else { return nil }
+        let entryDots = denseEntries.dots(vector)
+        let categoryDots = denseCategories.dots(vector)
+        // What the held-out part removes: the phrasing's own vector (the question), or the whole entry's sum.
+        var heldOutEntry: Int?
+        var heldOutPart: [Float] = []
+        switch heldOut {
+        case .phrasing(let entry)?:
+            heldOutEntry = entry
+            heldOutPart = vector
+        case .entry(let entry)?:
+            heldOutEntry = entry
+            heldOutPart = denseEntries.sum(entry)
+        case nil:
+            break
+        }
+        let categories = (0..<denseCategories.groupCount).map { category in
+            if let heldOutEntry, entryCategory[heldOutEntry] == category {
+                return denseCategories.cosine(vector, group: category, without: heldOutPart)
+            }
+            return denseCategories.cosine(dot: categoryDots[category], group: category)
+        }
+        let owner: Int? = if case .phrasing(let entry)? = heldOut { entry } else { nil }
+        return DenseScores(categories: categories) { entry in
+            entry == owner
+                ? denseEntries.cosine(vector, group: entry, without: vector)
+                : denseEntries.cosine(dot: entryDots[entry], group: entry)
+        }
     }
 }
 
@@ -249,7 +311,6 @@ struct ConfidenceFeatures: Sendable, Equatable {
     var tokenCount: Int
     /// Every character and bigram of the question occurs in the knowledge base.
     var isKnownTerm: Bool
-
     /// The inputs of the confidence model, in its order.
     var modelInputs: [Double] { [margin, topScore, entrySimilarity, categorySimilarity, coverage] }
 }

@@ -42,7 +42,8 @@ extension QuestionEngine {
         for place in changed {
             let entry = entries[place]
             guard let category = engine.categoryIDs.firstIndex(of: entry.category) else { return nil }
-            ranker.setEntry(place, category: category, phrasings: entry.phrasings)
+            let vectors = engine.embedder?.embedKnowledge(entry.phrasings.map(ChineseScript.fold)) ?? []
+            ranker.setEntry(place, category: category, phrasings: entry.phrasings, vectors: vectors)
         }
         for place in removed {
             ranker.setEntry(place, category: ranker.entryCategory[place], phrasings: [])

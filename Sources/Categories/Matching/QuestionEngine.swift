@@ -24,6 +24,8 @@ public struct QuestionEngine: Sendable {
     private let lexicon: SignalLexicon
     /// The learnt hand-over intents, beside the lexicon (nil: the lexicon alone).
     public let intents: IntentClassifier?
+    /// The sentence model beside the character n-grams (nil: lexical only).
+    public let embedder: SentenceEmbedder?
 
     /// Groups of entries removed together to simulate unseen questions.
     static let negativeGroups = 10
@@ -39,14 +41,17 @@ public struct QuestionEngine: Sendable {
     /// - Parameters:
     ///   - lexicon: the phrases that force signals on or off (with `intents`, the admin's override).
     ///   - intents: the learnt hand-over intents; nil reads signals from the lexicon alone.
+    ///   - embedder: a sentence model to rank with beside the character n-grams (its vectors of the
+    ///     phrasings are computed here, about 1–2 ms each on one core, remembered for the next build).
     ///   - workers: who runs the training's and calibration's independent pieces (the server passes a
     ///     thread pool of its own; by default they run one after another on the calling thread).
     public init(
         knowledgeBase: KnowledgeBase, policy: MatchingPolicy = MatchingPolicy(), lexicon: SignalLexicon = .standard,
-        intents: IntentClassifier? = nil, workers: any ParallelWorkers = SerialWorkers()
+        intents: IntentClassifier? = nil, embedder: SentenceEmbedder? = nil, workers: any ParallelWorkers = SerialWorkers()
     ) {
         self.init(
-            knowledgeBase: knowledgeBase, policy: policy, lexicon: lexicon, intents: intents, reusing: nil, workers: workers)
+            knowledgeBase: knowledgeBase, policy: policy, lexicon: lexicon, intents: intents, embedder: embedder,
+            reusing: nil, workers: workers)
     }
 
     /// Trains the ranker on `knowledgeBase` but keeps `calibrated`'s confidence model and thresholds:
@@ -57,7 +62,7 @@ public struct QuestionEngine: Sendable {
     ) {
         self.init(
             knowledgeBase: knowledgeBase, policy: calibrated.policy, lexicon: calibrated.lexicon,
-            intents: calibrated.intents, reusing: calibrated, workers: workers)
+            intents: calibrated.intents, embedder: calibrated.embedder, reusing: calibrated, workers: workers)
     }
 
     /// Whether this engine's confidence was calibrated on an earlier version of the knowledge base.
@@ -65,13 +70,14 @@ public struct QuestionEngine: Sendable {
 
     private init(
         knowledgeBase: KnowledgeBase, policy: MatchingPolicy, lexicon: SignalLexicon, intents: IntentClassifier?,
-        reusing calibrated: QuestionEngine?, workers: any ParallelWorkers
+        embedder: SentenceEmbedder?, reusing calibrated: QuestionEngine?, workers: any ParallelWorkers
     ) {
         self.knowledgeBase = knowledgeBase
         self.policy = policy
         self.signals = SignalDetector(lexicon: lexicon, intents: intents)
         self.lexicon = lexicon
         self.intents = intents
+        self.embedder = embedder
         let categoryIDs = knowledgeBase.categories.map(\.id)
         let entries = knowledgeBase.publishedEntries.filter { categoryIDs.contains($0.category) }
         let entryCategory = entries.map { entry in categoryIDs.firstIndex(of: entry.category)! }
@@ -87,14 +93,23 @@ public struct QuestionEngine: Sendable {
             entry.phrasings.enumerated().map { slot, text in (ChineseScript.fold(text), index, slot) }
         }
         let analyses = ParallelMap.run(texts, on: workers) { TFIDFSpace.analyze($0.text, synonyms: synonyms) }
-        let phrasings = zip(texts, analyses).map { (text: $0.text, analysis: $1, entry: $0.entry, slot: $0.slot) }
-        @Sendable func rankerInput(_ selected: [(text: String, analysis: TFIDFSpace.Analysis, entry: Int, slot: Int)]) -> [(
-            analysis: TFIDFSpace.Analysis, entry: Int
-        )] { selected.map { ($0.analysis, $0.entry) } }
+        let vectors = embedder?.embedKnowledge(texts.map(\.text), workers: workers)
+        let vectorDimension = embedder?.model.dimension
+        let phrasings = texts.indices.map { index in
+            Phrasing(
+                text: texts[index].text, analysis: analyses[index], entry: texts[index].entry, slot: texts[index].slot,
+                vector: vectors?[index])
+        }
+        @Sendable func rankerInput(_ selected: [Phrasing]) -> [(analysis: TFIDFSpace.Analysis, entry: Int, vector: [Float]?)] {
+            selected.map { ($0.analysis, $0.entry, $0.vector) }
+        }
+        @Sendable func makeRanker(_ selected: [Phrasing]) -> EntryRanker {
+            EntryRanker(
+                phrasings: rankerInput(selected), entryCategory: entryCategory, categoryCount: categoryIDs.count,
+                synonyms: synonyms, vectorDimension: vectorDimension)
+        }
         if let calibrated {
-            ranker = EntryRanker(
-                phrasings: rankerInput(phrasings), entryCategory: entryCategory, categoryCount: categoryIDs.count,
-                synonyms: synonyms)
+            ranker = makeRanker(phrasings)
             confidence = calibrated.confidence
             var calibration = calibrated.calibration
             calibration.markProvisional(
@@ -118,11 +133,7 @@ public struct QuestionEngine: Sendable {
             phrasingsByText[phrasing.analysis.counts.hashValue, default: []].append(index)
         }
         let sameText = phrasingsByText
-        @Sendable func isUnseen(
-            _ phrasing: (text: String, analysis: TFIDFSpace.Analysis, entry: Int, slot: Int), present: (Int) -> Bool
-        )
-            -> Bool
-        {
+        @Sendable func isUnseen(_ phrasing: Phrasing, present: (Int) -> Bool) -> Bool {
             !(sameText[phrasing.analysis.counts.hashValue] ?? []).contains { index in
                 let other = phrasings[index]
                 return other.entry != phrasing.entry && present(other.entry) && other.analysis.counts == phrasing.analysis.counts
@@ -147,27 +158,20 @@ public struct QuestionEngine: Sendable {
             let results = ParallelResults<(ranker: EntryRanker?, items: [CalibrationItem])>(count: folds)
             workers.forEach(folds) { fold in
                 if fold == 0 {
-                    let ranker = EntryRanker(
-                        phrasings: rankerInput(phrasings), entryCategory: entryCategory, categoryCount: categoryIDs.count,
-                        synonyms: synonyms)
-                    results.set(fold, (ranker, []))
+                    results.set(fold, (makeRanker(phrasings), []))
                 } else if fold <= slotCount {
-                    let ranker = EntryRanker(
-                        phrasings: rankerInput(phrasings.filter { $0.slot != fold }), entryCategory: entryCategory,
-                        categoryCount: categoryIDs.count, synonyms: synonyms)
+                    let ranker = makeRanker(phrasings.filter { $0.slot != fold })
                     let items = phrasings.filter { $0.slot == fold }.map { phrasing in
-                        item(ranker.score(phrasing.text), phrasingOf: phrasing.entry, positive: true)
+                        item(ranker.score(phrasing.text, vector: phrasing.vector), phrasingOf: phrasing.entry, positive: true)
                     }
                     results.set(fold, (nil, items))
                 } else {
                     let group = fold - slotCount - 1
-                    let ranker = EntryRanker(
-                        phrasings: rankerInput(phrasings.filter { $0.entry % groups != group }),
-                        entryCategory: entryCategory, categoryCount: categoryIDs.count, synonyms: synonyms)
+                    let ranker = makeRanker(phrasings.filter { $0.entry % groups != group })
                     let items = phrasings.filter {
                         $0.entry % groups == group && $0.slot > 0 && isUnseen($0, present: { $0 % groups != group })
                     }.map { phrasing in
-                        item(ranker.score(phrasing.text), phrasingOf: phrasing.entry, positive: false)
+                        item(ranker.score(phrasing.text, vector: phrasing.vector), phrasingOf: phrasing.entry, positive: false)
                     }
                     results.set(fold, (nil, items))
                 }
@@ -177,22 +181,22 @@ public struct QuestionEngine: Sendable {
             // A centroid ranker holds sums that a phrasing or an entry can be taken out of exactly while
             // scoring, so one index serves every held-out item (only the IDF still counts the held-out
             // phrasing: one document in thousands). Large knowledge bases are sampled evenly.
-            let ranker = EntryRanker(
-                phrasings: rankerInput(phrasings), entryCategory: entryCategory, categoryCount: categoryIDs.count,
-                synonyms: synonyms)
+            let ranker = makeRanker(phrasings)
             let candidates = phrasings.filter { $0.slot > 0 }
             let sample = Self.evenSample(candidates.count, size: Self.maxCalibrationItems)
             let positives = ParallelMap.run(sample, on: workers) { index in
                 let phrasing = candidates[index]
                 return item(
-                    ranker.score(phrasing.text, holdingOut: .phrasing(ofEntry: phrasing.entry)), phrasingOf: phrasing.entry,
+                    ranker.score(phrasing.text, vector: phrasing.vector, holdingOut: .phrasing(ofEntry: phrasing.entry)),
+                    phrasingOf: phrasing.entry,
                     positive: true)
             }
             let negatives = ParallelMap.run(sample.filter { isUnseen(candidates[$0], present: { _ in true }) }, on: workers) {
                 index in
                 let phrasing = candidates[index]
                 return item(
-                    ranker.score(phrasing.text, holdingOut: .entry(phrasing.entry)), phrasingOf: phrasing.entry, positive: false)
+                    ranker.score(phrasing.text, vector: phrasing.vector, holdingOut: .entry(phrasing.entry)),
+                    phrasingOf: phrasing.entry, positive: false)
             }
             collected = [(ranker, positives + negatives)]
         }
@@ -248,12 +252,14 @@ public struct QuestionEngine: Sendable {
         // Traditional characters read as simplified from here on (before synonyms, which are simplified);
         // the caller keeps the associate's own text for the log and the ticket.
         let text = ChineseScript.fold(text)
-        let scored = ranker.score(text)
+        // One sentence vector for the ranker and the intent classifier (the same text, the same model).
+        let vector = (embedder ?? intents?.embedder).map { $0.embed(IntentClassifier.embeddedText(text)) }
+        let scored = ranker.score(text, vector: embedder == nil ? nil : vector)
         let features = scored.features
         let probability = scored.top.isEmpty ? 0 : confidence.probability(features)
         let candidates = Self.candidates(scored, entries: entries)
         let topCategory = scored.top.first.map { categoryIDs[entryCategory[$0.entry]] }
-        let reading = signals.read(text)
+        let reading = signals.read(text, vector: intents?.embedder?.modelName == embedder?.modelName ? vector : nil)
         var found = reading.signals.sorted()
         // A message that is, word for word, one of its best entry's own phrasings is what an admin wrote as a
         // routine question (店里空调坏了 under 设施报修): the classifier's reading does not hand it over, the
@@ -332,6 +338,19 @@ public struct QuestionEngine: Sendable {
             Understanding.Candidate(entry: entries[$0.entry], score: exp($0.fused - best) / total)
         }
     }
+}
+
+/// One phrasing of the knowledge base, as training and calibration see it.
+struct Phrasing: Sendable {
+    /// Folded to simplified.
+    var text: String
+    var analysis: TFIDFSpace.Analysis
+    /// The entry's index.
+    var entry: Int
+    /// 0 for the standard question, then the similar questions in order.
+    var slot: Int
+    /// Its sentence vector, with a sentence model.
+    var vector: [Float]?
 }
 
 /// One calibration item: a phrasing scored by an index that did not contain it (or its entry).

@@ -7,12 +7,27 @@ extension IntentClassifier {
     /// server, `eval` and each test that loads the same configuration share one.
     /// - Parameter workers: who runs the cross-validation's folds, made only when there is training to do.
     public static func trained(
-        from url: URL, policy: IntentPolicy = IntentPolicy(),
+        from url: URL, policy: IntentPolicy = IntentPolicy(), embedder: SentenceEmbedder? = nil,
         workers: @autoclosure () -> any ParallelWorkers = SerialWorkers()
     ) throws(IntentCorpusError) -> IntentClassifier {
-        let corpus = try IntentCorpus(contentsOf: url)
-        return TrainedIntentClassifiers.shared.classifier(fingerprint(of: corpus, policy: policy)) {
-            IntentClassifier(corpus: corpus, policy: policy, workers: workers())
+        trained(corpus: try IntentCorpus(contentsOf: url), policy: policy, embedder: embedder, workers: workers())
+    }
+
+    /// The classifier trained on `corpus` with `policy` (and `embedder`'s vectors), trained by the first
+    /// caller in this process, shared after that.
+    /// - Parameter didTrain: called with the classifier and how long it took, when this call trained it.
+    public static func trained(
+        corpus: IntentCorpus, policy: IntentPolicy = IntentPolicy(), embedder: SentenceEmbedder? = nil,
+        workers: @autoclosure () -> any ParallelWorkers = SerialWorkers(),
+        didTrain: (IntentClassifier, Duration) -> Void = { _, _ in }
+    ) -> IntentClassifier {
+        let fingerprint = fingerprint(of: corpus, policy: policy, sentenceModel: embedder?.modelName)
+        return TrainedIntentClassifiers.shared.classifier(fingerprint) {
+            let clock = ContinuousClock()
+            let started = clock.now
+            let classifier = IntentClassifier(corpus: corpus, policy: policy, embedder: embedder, workers: workers())
+            didTrain(classifier, clock.now - started)
+            return classifier
         }
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// rather than listed.
 ///
 /// One-vs-rest logistic regression over character 1–3-gram TF-IDF of the normalised text plus the
-/// message's shape (`IntentFeatures`). Each intent's threshold comes from a cross-validation on the
+/// message's shape (`IntentFeatures`), and, with a sentence model, the message's sentence vector (which
+/// reads a request for a person or an outage put in words the corpus does not have). Each intent's threshold comes from a cross-validation on the
 /// corpus itself, at the precision `IntentPolicy` asks of it, so the thresholds follow the corpus when it
 /// changes. Training is deterministic: the same corpus and policy give the same classifier.
 public struct IntentClassifier: Sendable {
@@ -20,6 +21,8 @@ public struct IntentClassifier: Sendable {
     /// How many labelled messages it learnt from.
     public let exampleCount: Int
     private let model: Model
+    /// The sentence model whose vectors are features; nil: n-grams and shape only.
+    public let embedder: SentenceEmbedder?
 
     /// Bumped whenever features or training change, so that fingerprints of older classifiers differ.
     static let method = "char123-shape-ovr-adagrad-1"
@@ -27,9 +30,18 @@ public struct IntentClassifier: Sendable {
     static let minimumItems = 20
 
     /// Trains on `corpus` and chooses the thresholds by cross-validation on it.
-    /// - Parameter workers: who runs the folds (independent trainings); by default one after another.
-    public init(corpus: IntentCorpus, policy: IntentPolicy = IntentPolicy(), workers: any ParallelWorkers = SerialWorkers()) {
-        let examples = corpus.examples.map { Observed($0.text, intents: $0.intents) }
+    /// - Parameters:
+    ///   - embedder: a sentence model whose vectors are features beside the n-grams (the corpus's vectors
+    ///     are computed here: seconds).
+    ///   - workers: who runs the folds (independent trainings); by default one after another.
+    public init(
+        corpus: IntentCorpus, policy: IntentPolicy = IntentPolicy(), embedder: SentenceEmbedder? = nil,
+        workers: any ParallelWorkers = SerialWorkers()
+    ) {
+        let vectors = embedder?.embedKnowledge(corpus.examples.map { Self.embeddedText($0.text) }, workers: workers)
+        let examples = corpus.examples.enumerated().map { index, example in
+            Observed(example.text, intents: example.intents, vector: vectors?[index])
+        }
         let folds = max(2, policy.folds)
         // Folds by a seeded shuffle, so that the corpus's own order (batches by author) does not make them.
         var order = Array(examples.indices)
@@ -75,12 +87,20 @@ public struct IntentClassifier: Sendable {
         self.thresholds = thresholds
         self.crossValidation = crossValidation
         self.exampleCount = examples.count
-        self.fingerprint = Self.fingerprint(of: corpus, policy: policy)
+        self.embedder = embedder
+        self.fingerprint = Self.fingerprint(of: corpus, policy: policy, sentenceModel: embedder?.modelName)
     }
 
+    /// What the sentence model reads of a message: its own text, folded to simplified (the model reads
+    /// punctuation and emoji itself).
+    public static func embeddedText(_ text: String) -> String { ChineseScript.fold(text) }
+
     /// P(intent | text) for every intent.
-    public func probabilities(_ text: String) -> [Intent: Double] {
-        let probabilities = model.probabilities(Observed(text, intents: []))
+    /// - Parameter vector: the sentence vector of `embeddedText(text)`, when the caller has it already;
+    ///   otherwise the classifier's sentence model (if any) makes it.
+    public func probabilities(_ text: String, vector: [Float]? = nil) -> [Intent: Double] {
+        let vector = embedder.map { vector ?? $0.embed(Self.embeddedText(text)) }
+        let probabilities = model.probabilities(Observed(text, intents: [], vector: vector))
         return Dictionary(uniqueKeysWithValues: zip(Intent.allCases, probabilities))
     }
 
@@ -89,8 +109,8 @@ public struct IntentClassifier: Sendable {
     public func reads(_ intent: Intent) -> Bool { (thresholds[intent] ?? 1) < 1 }
 
     /// The intents `text` carries: those at or above their thresholds.
-    public func intents(in text: String) -> Set<Intent> {
-        Set(probabilities(text).filter { $0.value >= (thresholds[$0.key] ?? 1) }.keys)
+    public func intents(in text: String, vector: [Float]? = nil) -> Set<Intent> {
+        Set(probabilities(text, vector: vector).filter { $0.value >= (thresholds[$0.key] ?? 1) }.keys)
     }
 
     /// Precision and recall of each intent on labelled messages (a held-out set).
@@ -106,7 +126,7 @@ public struct IntentClassifier: Sendable {
     }
 
     /// FNV-1a over the method, the policy and every example, in order.
-    static func fingerprint(of corpus: IntentCorpus, policy: IntentPolicy) -> String {
+    public static func fingerprint(of corpus: IntentCorpus, policy: IntentPolicy, sentenceModel: String?) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         func mix(_ text: String) {
             for byte in text.utf8 {
@@ -117,6 +137,7 @@ public struct IntentClassifier: Sendable {
             hash = hash &* 0x0100_0000_01B3
         }
         mix(method)
+        mix(sentenceModel ?? "no sentence model")
         mix("\(policy.folds)")
         for intent in Intent.allCases { mix("\(intent.rawValue)=\(policy.precision(for: intent))") }
         for example in corpus.examples {
@@ -138,10 +159,12 @@ extension IntentClassifier {
         var grams: [String: Int]
         var shape: Set<String>
         var intents: Set<Intent>
+        var vector: [Float]?
 
-        init(_ text: String, intents: Set<Intent>) {
+        init(_ text: String, intents: Set<Intent>, vector: [Float]? = nil) {
             (grams, shape) = IntentFeatures.of(text)
             self.intents = intents
+            self.vector = vector
         }
     }
 
@@ -149,6 +172,9 @@ extension IntentClassifier {
     struct Model: Sendable {
         /// A shape feature's value beside the unit-length n-gram vector.
         static let shapeWeight = 0.3
+        /// The unit-length sentence vector's scale beside the unit-length n-gram vector (chosen by the
+        /// cross-validation on the corpus, never on the held-out set).
+        static let vectorWeight = 4.0
 
         /// The n-grams' vocabulary and IDF.
         let space: TFIDFSpace
@@ -177,7 +203,8 @@ extension IntentClassifier {
             let rows = examples.map { Self.vector($0, space: space, places: places, shapes: shapes) }
             regression = IntentRegression(
                 rows: rows, targets: examples.map { example in Intent.allCases.map(example.intents.contains) },
-                featureCount: space.featureCount + shapes.count, outputCount: Intent.allCases.count)
+                featureCount: space.featureCount + shapes.count + (examples.first?.vector?.count ?? 0),
+                outputCount: Intent.allCases.count)
         }
 
         func probabilities(_ observed: Observed) -> [Double] {
@@ -198,6 +225,14 @@ extension IntentClassifier {
             for index in observed.shape.compactMap({ shapes[$0] }).sorted() {
                 vector.indices.append(index)
                 vector.values.append(shapeWeight)
+            }
+            // And the sentence vector's values, numbered after the shapes.
+            if let sentence = observed.vector {
+                let first = Int32(space.featureCount + shapes.count)
+                for (offset, value) in sentence.enumerated() {
+                    vector.indices.append(first + Int32(offset))
+                    vector.values.append(vectorWeight * Double(value))
+                }
             }
             return vector
         }

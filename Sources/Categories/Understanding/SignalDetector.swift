@@ -57,12 +57,14 @@ public struct SignalDetector: Sendable {
 
     /// Everything the wording says: the signals, the lexicon's small talk, and the classifier's small
     /// talk or off-topic (one pass of the classifier).
-    public func read(_ text: String) -> SignalReading {
+    /// - Parameter vector: the message's sentence vector (`IntentClassifier.embeddedText`), when the caller
+    ///   has it already.
+    public func read(_ text: String, vector: [Float]? = nil) -> SignalReading {
         let normal = TextNormalizer.normalize(text)
         guard !normal.isEmpty || intents != nil else { return SignalReading() }
         // An order or waybill number alone (SO20261203001, YT 1234 5678) says nothing the classifier can
         // read, and its shape (digits, length) must not make an emergency of it.
-        let said = Self.isCode(text) ? [] : intents?.intents(in: text) ?? []
+        let said = Self.isCode(text) ? [] : intents?.intents(in: text, vector: vector) ?? []
         var reading = SignalReading(isSmalltalk: isSmalltalk(normal: normal))
         for signal in QuestionSignal.allCases {
             let exclusions = excluded[signal] ?? []

@@ -50,7 +50,10 @@ struct HealthController<Context: RequestContext> {
         }
         // Never unready for it, but say which calibration decides (conservative: no answers until it lands;
         // starting: callbacks are stored and answered once the first engine is calibrated).
-        return "ready\ncalibration: \(knowledge.engineIfBuilt?.calibration.state.rawValue ?? "starting")\n"
+        // And what the matcher ranks with: character n-grams, and the sentence model when it was fetched.
+        guard let engine = knowledge.engineIfBuilt else { return "ready\ncalibration: starting\n" }
+        let matching = engine.embedder.map { "character n-grams + sentence model \($0.modelName)" } ?? "character n-grams"
+        return "ready\ncalibration: \(engine.calibration.state.rawValue)\nmatching: \(matching)\n"
     }
 
     @Sendable func exposition(_ request: Request, context: Context) async throws -> Response {
