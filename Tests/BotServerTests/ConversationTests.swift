@@ -86,7 +86,7 @@ struct ConversationTests {
             try await client.post(try fixture.text(from: "lisi", "小票", msgID: 28001))
             #expect(await eventually { await wecom.state.cards(to: "lisi").count == 1 })
             let older = try #require(await wecom.state.cards(to: "lisi").first)
-            try await client.post(try fixture.text(from: "lisi", "发货慢", msgID: 28002))
+            try await client.post(try fixture.text(from: "lisi", "货运", msgID: 28002))
             #expect(await eventually { await wecom.state.cards(to: "lisi").count == 2 })
             try await client.post(try fixture.cardClick(from: "lisi", key: "none", taskID: older.taskID))
             #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
@@ -105,7 +105,7 @@ struct ConversationTests {
     func cardsOff() async throws {
         try await withLiveServer(adjust: { $0.bot.cards = false }) { client, wecom, _ in
             try await client.post(try fixture.text(from: "lisi", "小票", msgID: 27001))
-            try await client.post(try fixture.text(from: "wangwu", "发货慢", msgID: 27002))
+            try await client.post(try fixture.text(from: "wangwu", "货运", msgID: 27002))
             #expect(await eventually { await wecom.state.texts(to: "lisi").count == 1 })
             #expect(await eventually { await wecom.state.texts(to: "wangwu").count == 1 })
             let list = try #require(await wecom.state.texts(to: "lisi").first)

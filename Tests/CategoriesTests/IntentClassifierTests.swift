@@ -11,9 +11,11 @@ struct IntentClassifierTests {
 
     /// Cross-validation figures measured on the corpus (5 folds), a little below what was measured, so
     /// that a change to the corpus or the method that makes the classifier worse is seen.
+    /// Measured (4,145 lines): requested_human 0.921 / 0.926, complaint 0.900 / 0.856, urgent 0.950 / 0.894,
+    /// regional 0.950 / 0.941, smalltalk 0.951 / 0.903, off_topic 0.935 / 0.535 (precision / recall).
     static let crossValidationFloors: [Intent: (precision: Double, recall: Double)] = [
-        .requestedHuman: (0.91, 0.91), .complaint: (0.89, 0.78), .urgent: (0.94, 0.75), .regional: (0.92, 0.97),
-        .smalltalk: (0.94, 0.84), .offTopic: (0.92, 0.50),
+        .requestedHuman: (0.91, 0.91), .complaint: (0.89, 0.84), .urgent: (0.94, 0.88), .regional: (0.94, 0.93),
+        .smalltalk: (0.94, 0.89), .offTopic: (0.92, 0.52),
     ]
 
     @Test("Cross-validation on the training corpus meets each intent's precision, with the recall measured")
@@ -77,7 +79,7 @@ struct IntentClassifierTests {
         #expect(throws: IntentCorpusError.unreadable("/nonexistent/intents.jsonl")) {
             try IntentCorpus(contentsOf: URL(fileURLWithPath: "/nonexistent/intents.jsonl"))
         }
-        #expect(Self.corpus.examples.count == 3_428)
+        #expect(Self.corpus.examples.count == 4_145)
     }
 
     @Test("Shape features: runs of ？ and ！, emoji, again, times, length")

@@ -12,11 +12,13 @@ struct IntentHeldOutTests {
         contentsOf: Bundle.module.url(forResource: "intents-heldout", withExtension: "jsonl", subdirectory: "Fixtures")!)
 
     /// What was measured (README's table), a little lower: a change that makes an intent worse is seen.
-    /// Measured: requested_human 0.971 / 0.800, complaint 0.942 / 0.765, urgent 0.971 / 0.805, regional
-    /// 0.899 / 0.976, smalltalk 1.000 / 0.920, off_topic 1.000 / 0.740 (precision / recall).
+    /// Measured with the corpus's second batch (4,145 lines): requested_human 0.963 / 0.929, complaint
+    /// 0.913 / 0.859, urgent 0.987 / 0.902, regional 0.931 / 0.988, smalltalk 1.000 / 0.960, off_topic
+    /// 1.000 / 0.740 (precision / recall; with the first 3,428 lines recall was 0.800, 0.765, 0.805, 0.976,
+    /// 0.920, 0.740).
     static let floors: [Intent: (precision: Double, recall: Double)] = [
-        .requestedHuman: (0.96, 0.79), .complaint: (0.93, 0.75), .urgent: (0.96, 0.79), .regional: (0.88, 0.96),
-        .smalltalk: (0.98, 0.90), .offTopic: (0.98, 0.72),
+        .requestedHuman: (0.95, 0.92), .complaint: (0.90, 0.85), .urgent: (0.97, 0.89), .regional: (0.92, 0.97),
+        .smalltalk: (0.98, 0.94), .offTopic: (0.98, 0.72),
     ]
 
     @Test("Precision and recall per intent")
@@ -33,9 +35,8 @@ struct IntentHeldOutTests {
         }
     }
 
-    /// Measured after the classifier's figures above: the built-in phrases kept beside the classifier
-    /// (`SignalLexicon.assured`) were added then, for an existing server test's 转人工，收银机一直报错, and
-    /// moved requested_human to 0.958 / 0.812 and urgent to 0.971 / 0.817.
+    /// The built-in phrases kept beside the classifier (`SignalLexicon.assured`, for an existing server test's
+    /// 转人工，收银机一直报错): measured requested_human 0.952 / 0.941 and urgent 0.987 / 0.915 as served.
     @Test("As served: the signal detector with the server's built-in lexicon beside the classifier")
     func served() {
         let scores = Self.served(by: IntentClassifierTests.classifier)
@@ -77,8 +78,8 @@ struct IntentHeldOutTests {
                 predicted: classifier.intents(in: example.text).contains { $0.signal != nil })
         }
         print("held-out any hand-over intent: \(score)")
-        // Measured: 0.949 (241/254) / 0.931 (241/259).
+        // Measured: 0.950 (249/262) / 0.961 (249/259) (0.949 / 0.931 with the first batch alone).
         #expect(score.precision >= 0.94)
-        #expect(score.recall >= 0.92)
+        #expect(score.recall >= 0.95)
     }
 }

@@ -11,12 +11,12 @@ struct IntentSentenceModelTests {
     static let classifier = IntentClassifier.trained(
         corpus: IntentClassifierTests.corpus, embedder: TestSentenceModel.embedder, workers: TestWorkers())
 
-    /// Measured once (README's table), a little lower: requested_human 0.961 / 0.859, complaint 0.959 / 0.824,
-    /// urgent 0.987 / 0.915, regional 0.879 / 0.976, smalltalk 1.000 / 0.960, off_topic 1.000 / 0.980
-    /// (precision / recall; without the model 0.800, 0.765, 0.805, 0.976, 0.920, 0.740 recall).
+    /// Measured (README's table), a little lower: requested_human 0.954 / 0.976, complaint 0.938 / 0.882,
+    /// urgent 0.975 / 0.939, regional 0.900 / 0.988, smalltalk 1.000 / 0.960, off_topic 1.000 / 0.960
+    /// (precision / recall; without the model 0.929, 0.859, 0.902, 0.988, 0.960, 0.740 recall).
     static let heldOutFloors: [Intent: (precision: Double, recall: Double)] = [
-        .requestedHuman: (0.95, 0.85), .complaint: (0.95, 0.81), .urgent: (0.97, 0.90), .regional: (0.86, 0.96),
-        .smalltalk: (0.98, 0.94), .offTopic: (0.98, 0.96),
+        .requestedHuman: (0.94, 0.96), .complaint: (0.92, 0.87), .urgent: (0.96, 0.92), .regional: (0.88, 0.97),
+        .smalltalk: (0.98, 0.94), .offTopic: (0.98, 0.94),
     ]
 
     @Test("Cross-validation on the training corpus, and the held-out set: better recall at the same precision")
@@ -43,9 +43,9 @@ struct IntentSentenceModelTests {
         }
         let served = IntentHeldOutTests.served(by: classifier)
         print("sentence held-out any hand-over intent: \(any)")
-        // Measured: 0.951 (250/263) / 0.965 (250/259).
-        #expect(any.precision >= 0.94)
-        #expect(any.recall >= 0.95)
+        // Measured: 0.944 (255/270) / 0.985 (255/259).
+        #expect(any.precision >= 0.93)
+        #expect(any.recall >= 0.97)
         for intent in Intent.allCases {
             print("sentence held-out as served \(intent.rawValue): \(served[intent]!)")
             #expect(served[intent]!.precision >= Self.heldOutFloors[intent]!.precision - 0.02, "\(intent)")
