@@ -13,19 +13,15 @@
 struct PackedMatrix: Sendable {
     /// The two implementations of the inner kernel; they give identical bits.
     enum Kernel: Sendable, CaseIterable {
-        /// `SIMD8<Float>` accumulators: what optimised builds use.
+        /// `SIMD8<Float>` accumulators: what the encoder uses.
         case vector
-        /// The same operations lane by lane on scalar accumulators. Unoptimised
-        /// builds run generic SIMD operations about 20 times slower than
-        /// scalar ones, so debug builds (and the debug test run) use this.
+        /// The same operations lane by lane on scalar accumulators: the reference the vector kernel is
+        /// checked against bit for bit (unoptimised, generic SIMD runs ~20 times slower than scalar code,
+        /// which is why the module is compiled with -O in debug builds too).
         case scalar
     }
 
-    #if DEBUG
-        static let defaultKernel = Kernel.scalar
-    #else
-        static let defaultKernel = Kernel.vector
-    #endif
+    static let defaultKernel = Kernel.vector
 
     /// Columns per panel: one `SIMD8<Float>`.
     static let panelWidth = 8

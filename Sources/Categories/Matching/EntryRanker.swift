@@ -52,6 +52,19 @@ struct EntryRanker: Sendable {
         case phrasing(ofEntry: Int)
         /// Score as if this entry were not in the knowledge base (an unseen question).
         case entry(Int)
+
+        /// The entry the held-out part belongs to.
+        var entry: Int {
+            switch self {
+            case .phrasing(let entry), .entry(let entry): entry
+            }
+        }
+
+        /// The entry whose phrasing is held out (the question itself is that phrasing).
+        var phrasingOwner: Int? { if case .phrasing(let entry) = self { entry } else { nil } }
+
+        /// The entry taken out of the knowledge base.
+        var removedEntry: Int? { if case .entry(let entry) = self { entry } else { nil } }
     }
 
     static func trainsSoftmax(phrasings: Int, entries: Int) -> Bool { phrasings * entries <= maxSoftmaxCost }
@@ -117,23 +130,13 @@ struct EntryRanker: Sendable {
         var touched: [Int] = []
         let entryDots = entryIndex.dots(q, touched: &touched)
 
-        // What the held-out part removes from its entry and its category.
-        var excluded: Int?
-        var heldOutEntry: Int?
-        var heldOutPart = SparseVector()
-        switch heldOut {
-        case .phrasing(let entry)?:
-            heldOutEntry = entry
-            heldOutPart = q
-        case .entry(let entry)?:
-            excluded = entry
-            heldOutEntry = entry
-            heldOutPart = entryIndex.sums[entry]
-        case nil:
-            break
-        }
+        // What the held-out part removes from its entry and its category: the question itself (one of the
+        // entry's phrasings), or the whole entry.
+        let owner = heldOut?.phrasingOwner
+        let excluded = heldOut?.removedEntry
+        let heldOutPart = owner != nil ? q : excluded.map { entryIndex.sums[$0] } ?? SparseVector()
         let categorySimilarity = (0..<categoryIndex.groupCount).map { category in
-            if let heldOutEntry, entryCategory[heldOutEntry] == category {
+            if let heldOutEntry = heldOut?.entry, entryCategory[heldOutEntry] == category {
                 // Exact dots here (the postings hold single precision): a held-out part that was the
                 // only overlap must leave exactly 0, or ties with untouched entries would move.
                 return categoryIndex.cosine(
@@ -143,7 +146,7 @@ struct EntryRanker: Sendable {
             return categoryIndex.cosine(dot: categoryDots[category], group: category)
         }
         func entrySimilarity(_ entry: Int) -> Double {
-            if case .phrasing(let owner)? = heldOut, owner == entry {
+            if entry == owner {
                 return entryIndex.cosine(
                     dot: entryIndex.sums[entry].dot(searching: q), group: entry, without: q, questionDotPart: q.squaredNorm)
             }
@@ -170,8 +173,6 @@ struct EntryRanker: Sendable {
         } else {
             // The hot loop for a common word (thousands of touched entries): inlined, no bounds checks.
             var touchedByCategory = [Int](repeating: 0, count: categoryIndex.groupCount)
-            var owner: Int?
-            if case .phrasing(let entry)? = heldOut { owner = entry }
             let categoryTerm = categorySimilarity.map { Self.categoryWeight * $0 }
             entryDots.withUnsafeBufferPointer { dots in
                 entryIndex.inverseNorms.withUnsafeBufferPointer { inverseNorms in
@@ -230,25 +231,14 @@ struct EntryRanker: Sendable {
         let entryDots = denseEntries.dots(vector)
         let categoryDots = denseCategories.dots(vector)
         // What the held-out part removes: the phrasing's own vector (the question), or the whole entry's sum.
-        var heldOutEntry: Int?
-        var heldOutPart: [Float] = []
-        switch heldOut {
-        case .phrasing(let entry)?:
-            heldOutEntry = entry
-            heldOutPart = vector
-        case .entry(let entry)?:
-            heldOutEntry = entry
-            heldOutPart = denseEntries.sum(entry)
-        case nil:
-            break
-        }
+        let owner = heldOut?.phrasingOwner
+        let heldOutPart = owner != nil ? vector : heldOut?.removedEntry.map { denseEntries.sum($0) } ?? []
         let categories = (0..<denseCategories.groupCount).map { category in
-            if let heldOutEntry, entryCategory[heldOutEntry] == category {
+            if let heldOutEntry = heldOut?.entry, entryCategory[heldOutEntry] == category {
                 return denseCategories.cosine(vector, group: category, without: heldOutPart)
             }
             return denseCategories.cosine(dot: categoryDots[category], group: category)
         }
-        let owner: Int? = if case .phrasing(let entry)? = heldOut { entry } else { nil }
         return DenseScores(categories: categories) { entry in
             entry == owner
                 ? denseEntries.cosine(vector, group: entry, without: vector)
